@@ -1,0 +1,52 @@
+# Two entry points: `make run` and `make test`. Everything else is a step they share.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test bench setup system-deps system-deps-test translations database content demo extract-messages clean
+
+run: setup database content demo
+	PORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: system-deps-test $(VENV)/.test-installed translations
+	bash scripts/test.sh
+
+setup: system-deps $(VENV)/.installed translations
+
+system-deps:
+	@bash scripts/system-deps.sh runtime
+
+system-deps-test:
+	@bash scripts/system-deps.sh test
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d translations
+
+database: setup
+	PORTAL_ENV=development $(FLASK) db upgrade
+
+content: database
+	PORTAL_ENV=development $(FLASK) content sync
+
+demo: content
+	PORTAL_ENV=development $(FLASK) demo load
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+
+clean:
+	rm -rf $(VENV) instance/*.db instance/*.db-* translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,110 @@
+"""The Service Promise Portal."""
+import logging
+
+from flask import Flask, render_template, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .config import settings_for
+from .database import configure_sqlite
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from .security import apply_security_headers
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    chosen = session.get("lang")
+    return chosen if chosen in ("en", "fr") else "en"
+
+
+def create_app(config: dict | str | None = None) -> Flask:
+    """Builds the application from a settings dict, an environment name, or PORTAL_ENV."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(config if isinstance(config, dict) else settings_for(config))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "America/Toronto")
+    logging.basicConfig(level=logging.INFO)
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+            configure_sqlite(db.engine)
+
+    from . import models  # noqa: F401  (every model registered for migrations)
+    from .admin.views import bp as admin_bp
+    from .auth.session import register_user_loader
+    from .auth.views import bp as auth_bp
+    from .home.views import bp as home_bp
+    from .promise.views import bp as promise_bp
+
+    register_user_loader(login_manager)
+    for blueprint in (home_bp, auth_bp, promise_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    app.view_functions["static"].permissions = frozenset({"public"})
+
+    app.after_request(apply_security_headers)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+
+    from .cli import register_commands
+    register_commands(app)
+    return app
+
+
+
+
+def _error_message(code: int) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        403: _("You do not have permission to see this page."),
+        404: _("There is no page at this address."),
+        405: _("This page cannot be used that way."),
+        413: _("The file or form you sent is too large."),
+        429: _("Too many attempts from your address. Wait a few minutes and try again."),
+        500: _("Something went wrong on our side. Try again in a moment."),
+    }
+    return messages.get(code, messages[400])
+
+
+def _register_error_handlers(app: Flask) -> None:
+    def render_error(code: int, message: str | None = None):
+        return render_template("errors/error.html", code=code, message=message or _error_message(code)), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        db.session.rollback()
+        return render_error(400, _("This form expired or did not come from this site. Go back, reload the page "
+                                   "and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        return render_error(error.code if error.code in (400, 403, 404, 405, 413, 429) else 400)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .security import Role
+
+    @app.context_processor
+    def portal_context():
+        return {"current_language": str(get_locale()), "Role": Role, "format_date": format_date,
+                "format_datetime": format_datetime}

@@ -1,0 +1,173 @@
+import enum
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from .. import mail
+from ..admin.models import AuditEntry, Division
+from ..admin.operations import record, set_roles
+from ..database import utcnow
+from ..extensions import db
+from ..security import Role
+from .models import User, new_session_token
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+RESET_SALT = "password-reset"
+
+
+class SignInOutcome(enum.Enum):
+    SIGNED_IN = "signed_in"
+    INVALID = "invalid"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    outcome: SignInOutcome
+    user: User | None = None
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why a new password is not acceptable, in the user's language, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH)
+    if email and password.strip().lower() == normalize_email(email):
+        return _("Do not use your e-mail address as your password.")
+    return None
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def _recent_failures(email: str) -> int:
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["LOGIN_ACCOUNT_WINDOW_MINUTES"])
+    last_success = db.session.scalar(
+        select(func.max(AuditEntry.occurred_at))
+        .where(AuditEntry.action == "auth.sign_in", AuditEntry.subject == email, AuditEntry.occurred_at >= since))
+    return db.session.scalar(
+        select(func.count(AuditEntry.id))
+        .where(AuditEntry.action == "auth.sign_in_failed", AuditEntry.subject == email,
+               AuditEntry.occurred_at >= max(since, last_success or since)))
+
+
+def sign_in(email: str, password: str) -> SignInResult:
+    """Checks a password, refusing an account after repeated failures; records the attempt."""
+    email = normalize_email(email)
+    if _recent_failures(email) >= current_app.config["LOGIN_ACCOUNT_MAX_FAILURES"]:
+        record("auth.sign_in_refused", email, {"reason": "too many failures"})
+        return SignInResult(SignInOutcome.LOCKED)
+    user = user_by_email(email)
+    if user is None or not user.active or not user.check_password(password):
+        record("auth.sign_in_failed", email, actor_id=user.id if user else None)
+        return SignInResult(SignInOutcome.INVALID)
+    record("auth.sign_in", email, actor_id=user.id)
+    return SignInResult(SignInOutcome.SIGNED_IN, user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session cookie issued to the user stops working."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def sign_out(user: User) -> None:
+    end_sessions(user)
+    record("auth.sign_out", user.email, actor_id=user.id)
+
+
+def change_password(user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    end_sessions(user)
+    record("auth.password_change", user.email, actor_id=user.id)
+
+
+def set_language(user: User, language: str) -> None:
+    if user.language != language:
+        user.language = language
+        db.session.flush()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def reset_token(user: User) -> str:
+    return _serializer().dumps({"user": user.id, "password": _password_fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a reset link was sent to, if the link is genuine, unexpired and unused."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data.get("user"), int) else None
+    if user is None or not user.active or data.get("password") != _password_fingerprint(user):
+        return None
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """E-mails a single-use reset link when the address belongs to an active account."""
+    user = user_by_email(email)
+    record("auth.password_reset_requested", normalize_email(email), actor_id=user.id if user else None)
+    if user is None or not user.active:
+        return
+    link = url_for("auth.reset_password", token=reset_token(user), _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    with force_locale(user.language):
+        subject = _("Reset your Service Promise Portal password")
+        body = render_template("auth/reset_email.txt", user=user, link=link, minutes=minutes)
+    mail.send(subject, [user.email], body)
+
+
+def reset_password(user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    end_sessions(user)
+    record("auth.password_reset", user.email, actor_id=user.id)
+
+
+def create_user(email: str, full_name: str, password: str, roles: set[Role], division: Division | None = None,
+                start_date: date | None = None, language: str = "en") -> User:
+    """Creates an account; raises ValueError with a clear message for bad input."""
+    email = normalize_email(email)
+    if "@" not in email or len(email) > 254:
+        raise ValueError(f"{email!r} is not an e-mail address")
+    if user_by_email(email) is not None:
+        raise ValueError(f"an account for {email} already exists")
+    if not full_name.strip():
+        raise ValueError("a full name is required")
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValueError(f"language must be one of {', '.join(current_app.config['LANGUAGES'])}")
+    problem = password_problem(password, email)
+    if problem:
+        raise ValueError(problem)
+    user = User(email=email, full_name=full_name.strip(), division=division, start_date=start_date,
+                language=language)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record("users.create", f"user:{user.id}", {"email": email})
+    set_roles(user, roles or {Role.STAFF})
+    return user

@@ -1,0 +1,24 @@
+"""Loading the signed-in user from the session and sending anonymous visitors to sign in."""
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from .models import User
+
+
+def register_user_loader(login_manager) -> None:
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        user_id, _sep, token = (session_id or "").partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or not user.token_matches(token):
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def send_to_sign_in():
+        flash(_("Sign in to see this page."), "info")
+        target = request.full_path if request.query_string else request.path
+        return redirect(url_for("auth.login", next=target))

@@ -1,0 +1,122 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..security import PUBLIC, requires, safe_next
+from . import operations
+from .forms import ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm, NewPasswordForm
+from .operations import SignInOutcome
+
+bp = Blueprint("auth", __name__)
+
+
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_LIMIT"]
+
+
+def _start_session(user) -> None:
+    chosen_language = session.get("lang")
+    session.clear()
+    if chosen_language:
+        operations.set_language(user, chosen_language)
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+@requires(PUBLIC)
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(form.next.data, url_for("home.index")))
+    if form.validate_on_submit():
+        result = operations.sign_in(form.email.data, form.password.data)
+        if result.outcome is SignInOutcome.SIGNED_IN:
+            _start_session(result.user)
+            db.session.commit()
+            return redirect(safe_next(form.next.data, url_for("home.index")))
+        db.session.commit()
+        if result.outcome is SignInOutcome.LOCKED:
+            form.form_errors.append(_("Too many failed attempts for this account. Wait %(minutes)d minutes "
+                                      "and try again, or reset your password.",
+                                      minutes=current_app.config["LOGIN_ACCOUNT_WINDOW_MINUTES"]))
+        else:
+            form.form_errors.append(_("The e-mail address or password is not correct."))
+    return render_template("auth/login.html", form=form), 200 if not form.errors and not form.form_errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+@requires("account.own")
+def logout():
+    operations.sign_out(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires("account.own")
+def change_password():
+    form = ChangePasswordForm()
+    form.account_email = current_user.email
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("The current password is not correct."))
+        else:
+            user = current_user._get_current_object()
+            operations.change_password(user, form.password.data)
+            db.session.commit()
+            login_user(user)
+            flash(_("Your password is changed. Any other session you had open has ended."), "success")
+            return redirect(url_for("home.index"))
+    status = 422 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+@requires(PUBLIC)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        operations.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account uses that address, a link to choose a new password is on its way. "
+                "The link works once, for %(minutes)d minutes.",
+                minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@requires(PUBLIC)
+def reset_password(token: str):
+    user = operations.user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = NewPasswordForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        operations.reset_password(user, form.password.data)
+        db.session.commit()
+        flash(_("Your password is changed. Sign in with the new password."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, token=token), 422 if form.errors else 200
+
+
+@bp.route("/language", methods=["POST"])
+@requires(PUBLIC)
+def set_language():
+    form = LanguageForm()
+    target = safe_next(form.next.data, url_for("home.index"))
+    if not form.validate_on_submit() or form.language.data not in current_app.config["LANGUAGES"]:
+        flash(_("That language is not available."), "error")
+        return redirect(target)
+    session["lang"] = form.language.data
+    if current_user.is_authenticated:
+        operations.set_language(current_user._get_current_object(), form.language.data)
+        db.session.commit()
+    return redirect(target)

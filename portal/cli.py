@@ -1,0 +1,112 @@
+"""Command-line tasks: content sync, divisions import, user creation and demo data."""
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .admin.operations import import_divisions, set_roles
+from .admin.queries import division_by_code
+from .auth.operations import create_user, user_by_email
+from .content import ContentError, load_documents, read_divisions_csv
+from .extensions import db
+from .security import Role
+
+DEMO_PASSWORD = "service-promise-demo"
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+def _parse_roles(text: str) -> set[Role]:
+    names = {name.strip().lower() for name in text.split(",") if name.strip()}
+    unknown = names - {role.value for role in Role}
+    if unknown or not names:
+        _fail(f"unknown role(s): {', '.join(sorted(unknown)) or '(none given)'}; "
+              f"choose from {', '.join(role.value for role in Role)}")
+    return {Role(name) for name in names}
+
+
+def register_commands(app: Flask) -> None:
+    content = AppGroup("content", help="Published content.")
+    users = AppGroup("users", help="Accounts and roles.")
+    divisions = AppGroup("divisions", help="Divisions of the public service.")
+    demo = AppGroup("demo", help="Demonstration data.")
+
+    @content.command("sync")
+    def content_sync():
+        """Load content/ into versioned rows; unchanged files are left alone."""
+        from .promise.operations import sync_documents
+
+        try:
+            outcomes = sync_documents(load_documents(current_app.config["CONTENT_DIR"]))
+        except ContentError as error:
+            _fail("content not loaded; nothing was changed:\n  " + "\n  ".join(error.problems))
+        db.session.commit()
+        for outcome in outcomes:
+            state = "published" if outcome.published else "unchanged"
+            click.echo(f"{outcome.slug} {outcome.label}: {state}")
+
+    @divisions.command("import")
+    @click.argument("path", type=click.Path(path_type=Path))
+    def divisions_import(path: Path):
+        """Create or rename divisions from a CSV file with columns code,name_en,name_fr."""
+        try:
+            created, updated = import_divisions(read_divisions_csv(path))
+        except ValueError as error:
+            _fail(f"{error}; nothing was imported")
+        db.session.commit()
+        click.echo(f"divisions: {created} created, {updated} updated")
+
+    @users.command("create")
+    @click.option("--email", required=True)
+    @click.option("--name", "full_name", required=True)
+    @click.option("--roles", default="staff", show_default=True, help="Comma-separated: " +
+                  ", ".join(role.value for role in Role))
+    @click.option("--division", "division_code", default=None, help="Division code")
+    @click.option("--start-date", default=None, help="YYYY-MM-DD")
+    @click.option("--language", default="en", type=click.Choice(["en", "fr"]))
+    @click.password_option()
+    def users_create(email, full_name, roles, division_code, start_date, language, password):
+        """Create a local account."""
+        division = None
+        if division_code:
+            division = division_by_code(division_code) or _fail(f"there is no division with code {division_code}")
+        try:
+            started = date.fromisoformat(start_date) if start_date else None
+        except ValueError:
+            _fail(f"start date {start_date!r} is not a date in the form YYYY-MM-DD")
+        try:
+            user = create_user(email, full_name, password, _parse_roles(roles), division, started, language)
+        except ValueError as error:
+            _fail(str(error))
+        db.session.commit()
+        click.echo(f"created {user.email} with roles {', '.join(sorted(user.roles))}")
+
+    @users.command("roles")
+    @click.argument("email")
+    @click.argument("roles")
+    def users_roles(email, roles):
+        """Give an account exactly these comma-separated roles."""
+        user = user_by_email(email) or _fail(f"there is no account for {email}")
+        changed = set_roles(user, _parse_roles(roles))
+        db.session.commit()
+        click.echo(f"{user.email}: {', '.join(sorted(user.roles))}" + ("" if changed else " (unchanged)"))
+
+    @demo.command("load")
+    def demo_load():
+        """Divisions and one demo account per role; existing data is kept."""
+        from .demo import load_demo
+
+        accounts = load_demo(current_app.config["CONTENT_DIR"], DEMO_PASSWORD)
+        db.session.commit()
+        click.echo("\nService Promise Portal — demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        for email, roles, division in accounts:
+            click.echo(f"  {email:<34} {roles:<28} {division}")
+        click.echo("\nOpen http://127.0.0.1:5000/login and sign in with one of them.\n")
+
+    for group in (content, users, divisions, demo):
+        app.cli.add_command(group)

@@ -1,0 +1,170 @@
+"""Reading and validating the files in content/: published documents and safe Markdown."""
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import frontmatter
+import nh3
+import yaml
+from markdown_it import MarkdownIt
+
+LANGUAGES = ("en", "fr")
+DOCUMENT_SLUGS = ("promise", "standards", "code-of-conduct")
+VERSION_PATTERN = re.compile(r"^(\d{1,3})\.(\d{1,3})$")
+REQUIRED_FIELDS = ("title", "version", "effective_date", "change", "change_summary")
+ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code", "br", "hr"}
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+class ContentError(ValueError):
+    """One or more content files are malformed; nothing was loaded."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML with raw HTML ignored and only plain links kept."""
+    html = _markdown.render(text)
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+@dataclass(frozen=True)
+class DocumentTextSource:
+    language: str
+    title: str
+    change_summary: str
+    body_markdown: str
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    slug: str
+    major: int
+    minor: int
+    effective_date: date
+    change: str
+    texts: tuple[DocumentTextSource, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    @property
+    def checksum(self) -> str:
+        digest = hashlib.sha256()
+        for part in (self.label, self.effective_date.isoformat(), self.change):
+            digest.update(part.encode() + b"\0")
+        for text in self.texts:
+            for part in (text.language, text.title, text.change_summary, text.body_markdown):
+                digest.update(part.encode() + b"\0")
+        return digest.hexdigest()
+
+
+def _read_file(path: Path, problems: list[str]) -> tuple[dict, str] | None:
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{path}: file is missing")
+        return None
+    except UnicodeDecodeError:
+        problems.append(f"{path}: not UTF-8 text")
+        return None
+    except yaml.YAMLError as error:
+        problems.append(f"{path}: front matter is not valid YAML ({error.__class__.__name__})")
+        return None
+    meta = dict(post.metadata)
+    missing = [field for field in REQUIRED_FIELDS if meta.get(field) in (None, "")]
+    if missing:
+        problems.append(f"{path}: front matter lacks {', '.join(missing)}")
+        return None
+    if not post.content.strip():
+        problems.append(f"{path}: the document has no text")
+        return None
+    return meta, post.content
+
+
+def _parse_meta(path: Path, meta: dict, problems: list[str]) -> tuple[int, int, date, str] | None:
+    match = VERSION_PATTERN.match(str(meta["version"]))
+    start = len(problems)
+    if not match:
+        problems.append(f"{path}: version must look like 2.0 (major.minor), not {meta['version']!r}")
+    effective = meta["effective_date"]
+    if isinstance(effective, str):
+        try:
+            effective = date.fromisoformat(effective)
+        except ValueError:
+            pass
+    if not isinstance(effective, date):
+        problems.append(f"{path}: effective_date must be a date such as 2024-07-01")
+    change = str(meta["change"]).lower()
+    if change not in ("major", "minor"):
+        problems.append(f"{path}: change must be 'major' or 'minor', not {meta['change']!r}")
+    if len(problems) > start:
+        return None
+    return int(match[1]), int(match[2]), effective, change
+
+
+def load_document(content_dir: Path, slug: str, problems: list[str]) -> DocumentSource | None:
+    """Reads one document in every language; its versions and dates must agree across languages."""
+    parsed = {}
+    for language in LANGUAGES:
+        path = content_dir / slug / f"{language}.md"
+        read = _read_file(path, problems)
+        if read is None:
+            continue
+        meta, body = read
+        fields = _parse_meta(path, meta, problems)
+        if fields is not None:
+            parsed[language] = (fields, meta, body)
+    if len(parsed) != len(LANGUAGES):
+        return None
+    first = parsed[LANGUAGES[0]][0]
+    for language in LANGUAGES[1:]:
+        if parsed[language][0] != first:
+            problems.append(f"{content_dir / slug}: version, effective date and change must be the same "
+                            f"in every language ({LANGUAGES[0]} and {language} differ)")
+            return None
+    major, minor, effective, change = first
+    texts = tuple(DocumentTextSource(language, str(meta["title"]).strip(), str(meta["change_summary"]).strip(),
+                                     body.strip() + "\n")
+                  for language, (_fields, meta, body) in parsed.items())
+    return DocumentSource(slug, major, minor, effective, change, texts)
+
+
+def load_documents(content_dir: Path) -> list[DocumentSource]:
+    """Every published document, or ContentError listing every problem found."""
+    problems: list[str] = []
+    documents = [load_document(Path(content_dir), slug, problems) for slug in DOCUMENT_SLUGS]
+    if problems:
+        raise ContentError(problems)
+    return [document for document in documents if document is not None]
+
+
+def read_divisions_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of code,name_en,name_fr; raises ValueError naming the first bad line."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is None or not {"code", "name_en", "name_fr"} <= set(reader.fieldnames):
+                raise ValueError(f"{path}: the header must name the columns code, name_en and name_fr")
+            rows, seen = [], set()
+            for line, row in enumerate(reader, start=2):
+                values = {key: (row.get(key) or "").strip() for key in ("code", "name_en", "name_fr")}
+                if not all(values.values()):
+                    raise ValueError(f"{path}, line {line}: code, name_en and name_fr are all required")
+                if len(values["code"]) > 20 or len(values["name_en"]) > 200 or len(values["name_fr"]) > 200:
+                    raise ValueError(f"{path}, line {line}: a value is too long")
+                if values["code"] in seen:
+                    raise ValueError(f"{path}, line {line}: division code {values['code']} appears twice")
+                seen.add(values["code"])
+                rows.append(values)
+            return rows
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ValueError(f"{path}: cannot be read as UTF-8 CSV ({error})") from None

@@ -1,0 +1,52 @@
+"""Engine set-up (SQLite pragmas and write locking), immutable rows and timestamps."""
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, without tzinfo, as every timestamp column stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Immutable:
+    """Rows of these models are written once and never changed or deleted through the ORM."""
+
+
+class ImmutableRowError(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_immutable_rows(session: Session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Immutable) and (obj in session.deleted or session.is_modified(obj)):
+            raise ImmutableRowError(f"{type(obj).__name__} rows cannot be changed or deleted")
+
+
+def _write_lock_needed() -> bool:
+    return not has_request_context() or request.method not in SAFE_METHODS
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for writes so writers queue."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_needed() else "BEGIN")

@@ -1,0 +1,27 @@
+"""The one place that renders PDF. The renderer may not read local files or reach the network."""
+from pathlib import Path
+
+from flask import Response, current_app
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+STYLESHEET = Path(__file__).parent / "static" / "css" / "pdf.css"
+
+
+class RefusingFetcher(URLFetcher):
+    """Every external resource (file:, http:, data: and the rest) is refused."""
+
+    def fetch(self, url, headers=None):
+        raise PermissionError("PDF rendering does not load external resources")
+
+
+def render_pdf(html: str) -> bytes:
+    fetcher = RefusingFetcher()
+    stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+
+
+def pdf_response(html: str, filename: str) -> Response:
+    response = current_app.response_class(render_pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,106 @@
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import Immutable, utcnow
+from ..extensions import db
+
+
+class DocumentKind(enum.StrEnum):
+    """The published documents, by the slug of their address and content folder."""
+
+    PROMISE = "promise"
+    STANDARDS = "standards"
+    CODE_OF_CONDUCT = "code-of-conduct"
+
+    @property
+    def title(self) -> str:
+        return str(DOCUMENT_TITLES[self])
+
+
+DOCUMENT_TITLES = {
+    DocumentKind.PROMISE: _l("Service Promise"),
+    DocumentKind.STANDARDS: _l("City-wide Service Standards"),
+    DocumentKind.CODE_OF_CONDUCT: _l("Service User Code of Conduct"),
+}
+
+
+class ChangeKind(enum.StrEnum):
+    MAJOR = "major"
+    MINOR = "minor"
+
+    @property
+    def title(self) -> str:
+        return str(_l("Major change") if self is ChangeKind.MAJOR else _l("Minor change"))
+
+
+class Document(db.Model):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+
+    @property
+    def kind(self) -> DocumentKind:
+        return DocumentKind(self.slug)
+
+
+class DocumentVersion(Immutable, db.Model):
+    """One published version; its texts in every language are stored with it and never change."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "major", "minor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    major: Mapped[int]
+    minor: Mapped[int]
+    effective_date: Mapped[date]
+    change: Mapped[ChangeKind] = mapped_column(db.Enum(ChangeKind, native_enum=False, length=10,
+                                                       values_callable=lambda kinds: [k.value for k in kinds]))
+    checksum: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(lazy="joined")
+    texts: Mapped[list["DocumentText"]] = relationship(lazy="selectin", back_populates="version")
+
+    @property
+    def label(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    def text(self, language: str) -> "DocumentText":
+        by_language = {text.language: text for text in self.texts}
+        return by_language.get(language) or by_language["en"]
+
+
+class DocumentText(Immutable, db.Model):
+    __tablename__ = "document_texts"
+    __table_args__ = (UniqueConstraint("version_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(200))
+    change_summary: Mapped[str] = mapped_column(Text)
+    body_markdown: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+
+    version: Mapped[DocumentVersion] = relationship(back_populates="texts")
+
+
+class Attestation(Immutable, db.Model):
+    """A staff member's statement that they read and will uphold one version of a document."""
+
+    __tablename__ = "attestations"
+    __table_args__ = (UniqueConstraint("user_id", "version_id"), Index("ix_attestations_version", "version_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    attested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    version: Mapped[DocumentVersion] = relationship(lazy="joined")

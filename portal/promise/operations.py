@@ -1,0 +1,73 @@
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..admin.operations import record
+from ..content import ContentError, DocumentSource, render_markdown
+from ..extensions import db
+from .models import Attestation, ChangeKind, Document, DocumentText, DocumentVersion
+from .queries import current_versions
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    slug: str
+    label: str
+    published: bool
+
+
+def _problem(source: DocumentSource, latest: DocumentVersion | None) -> str | None:
+    if latest is None or latest.checksum == source.checksum:
+        return None
+    published, proposed = (latest.major, latest.minor), (source.major, source.minor)
+    where = f"content/{source.slug}"
+    if proposed == published:
+        return f"{where}: the text changed but the version is still {source.label}; raise the version"
+    if proposed < published:
+        return f"{where}: version {source.label} is older than the published version {latest.label}"
+    if source.change == ChangeKind.MAJOR and source.major <= latest.major:
+        return f"{where}: a major change must raise the major number (published {latest.label}, got {source.label})"
+    if source.change == ChangeKind.MINOR and source.major != latest.major:
+        return f"{where}: a minor change keeps the major number (published {latest.label}, got {source.label})"
+    return None
+
+
+def sync_documents(sources: list[DocumentSource]) -> list[SyncOutcome]:
+    """Publishes each document whose files changed as a new immutable version; all or nothing."""
+    documents = {document.slug: document for document in db.session.scalars(select(Document))}
+    latest = {version.document.slug: version for version in current_versions().values()}
+    problems = [problem for source in sources if (problem := _problem(source, latest.get(source.slug)))]
+    if problems:
+        raise ContentError(problems)
+    outcomes = []
+    for source in sources:
+        current = latest.get(source.slug)
+        if current is not None and current.checksum == source.checksum:
+            outcomes.append(SyncOutcome(source.slug, source.label, False))
+            continue
+        document = documents.get(source.slug) or Document(slug=source.slug)
+        version = DocumentVersion(document=document, major=source.major, minor=source.minor,
+                                  effective_date=source.effective_date, change=ChangeKind(source.change),
+                                  checksum=source.checksum)
+        version.texts = [DocumentText(language=text.language, title=text.title, change_summary=text.change_summary,
+                                      body_markdown=text.body_markdown, body_html=render_markdown(text.body_markdown))
+                         for text in source.texts]
+        db.session.add(version)
+        db.session.flush()
+        record("content.sync", f"document:{source.slug}@{source.label}", {"change": source.change})
+        outcomes.append(SyncOutcome(source.slug, source.label, True))
+    return outcomes
+
+
+def attest(user, version: DocumentVersion, language: str) -> Attestation:
+    """Records that the user read and will uphold this version; attesting twice keeps the first record."""
+    existing = db.session.scalar(select(Attestation).where(Attestation.user_id == user.id,
+                                                           Attestation.version_id == version.id))
+    if existing is not None:
+        return existing
+    attestation = Attestation(user_id=user.id, version_id=version.id, language=language)
+    db.session.add(attestation)
+    db.session.flush()
+    record("attestation.create", f"document:{version.document.slug}@{version.label}",
+           {"language": language}, actor_id=user.id)
+    return attestation

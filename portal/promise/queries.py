@@ -1,0 +1,141 @@
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, false, func, or_, select
+
+from ..admin.models import Division
+from ..auth.models import User
+from ..extensions import db
+from .models import Attestation, Document, DocumentKind, DocumentVersion
+
+
+def current_versions() -> dict[DocumentKind, DocumentVersion]:
+    """The newest version of every published document."""
+    newest = (select(DocumentVersion.document_id, func.max(DocumentVersion.major * 1000 + DocumentVersion.minor)
+                     .label("rank")).group_by(DocumentVersion.document_id).subquery())
+    versions = db.session.scalars(
+        select(DocumentVersion).join(newest, and_(
+            DocumentVersion.document_id == newest.c.document_id,
+            DocumentVersion.major * 1000 + DocumentVersion.minor == newest.c.rank)))
+    ordered = {kind: None for kind in DocumentKind}
+    ordered.update({version.document.kind: version for version in versions})
+    return {kind: version for kind, version in ordered.items() if version is not None}
+
+
+def history(kind: DocumentKind) -> list[DocumentVersion]:
+    return list(db.session.scalars(
+        select(DocumentVersion).join(Document).where(Document.slug == kind.value)
+        .order_by(DocumentVersion.major.desc(), DocumentVersion.minor.desc())))
+
+
+def version(kind: DocumentKind, major: int, minor: int) -> DocumentVersion | None:
+    return db.session.scalar(
+        select(DocumentVersion).join(Document)
+        .where(Document.slug == kind.value, DocumentVersion.major == major, DocumentVersion.minor == minor))
+
+
+def _satisfies(version: DocumentVersion):
+    """An attested version counts when it is the same major version as the current one, or newer."""
+    return and_(DocumentVersion.document_id == version.document_id, DocumentVersion.major >= version.major)
+
+
+def _any_satisfies(versions):
+    return or_(*(_satisfies(version) for version in versions)) if versions else false()
+
+
+@dataclass(frozen=True)
+class AttestationStatus:
+    kind: DocumentKind
+    version: DocumentVersion
+    attested_at: datetime | None
+    attested_label: str | None
+
+    @property
+    def done(self) -> bool:
+        return self.attested_at is not None
+
+
+def status_for(user: User, versions: dict[DocumentKind, DocumentVersion]) -> list[AttestationStatus]:
+    """For each current document: whether the user has attested to it (or to an equivalent minor version)."""
+    rows = db.session.execute(
+        select(DocumentVersion.document_id, Attestation.attested_at, DocumentVersion.major, DocumentVersion.minor)
+        .join(Attestation.version)
+        .where(Attestation.user_id == user.id, _any_satisfies(list(versions.values())))
+        .order_by(Attestation.attested_at.desc())).all()
+    latest = {}
+    for document_id, attested_at, major, minor in rows:
+        latest.setdefault(document_id, (attested_at, f"{major}.{minor}"))
+    return [AttestationStatus(kind, version, *latest.get(version.document_id, (None, None)))
+            for kind, version in versions.items()]
+
+
+@dataclass(frozen=True)
+class DivisionAttestation:
+    division: Division
+    staff: int
+    attested: dict[DocumentKind, int]
+    attested_all: int
+
+    def percent(self, count: int) -> int:
+        return round(100 * count / self.staff) if self.staff else 0
+
+
+def division_summary(versions: dict[DocumentKind, DocumentVersion],
+                     division_ids: list[int] | None = None) -> list[DivisionAttestation]:
+    """Staff and attestation counts per division, in three queries whatever the number of staff."""
+    divisions_query = select(Division).order_by(Division.name_en)
+    staff_query = select(User.division_id, func.count(User.id)).where(User.active).group_by(User.division_id)
+    if division_ids is not None:
+        divisions_query = divisions_query.where(Division.id.in_(division_ids))
+        staff_query = staff_query.where(User.division_id.in_(division_ids))
+    divisions = db.session.scalars(divisions_query).all()
+    staff = dict(db.session.execute(staff_query).all())
+
+    per_user = (select(User.id.label("user_id"), User.division_id, DocumentVersion.document_id)
+                .join(Attestation, Attestation.user_id == User.id).join(Attestation.version)
+                .where(User.active, _any_satisfies(list(versions.values())))
+                .distinct())
+    if division_ids is not None:
+        per_user = per_user.where(User.division_id.in_(division_ids))
+    per_user = per_user.subquery()
+    counts = db.session.execute(
+        select(per_user.c.division_id, per_user.c.document_id, func.count(per_user.c.user_id))
+        .group_by(per_user.c.division_id, per_user.c.document_id)).all()
+    complete_users = (select(per_user.c.user_id, per_user.c.division_id).group_by(per_user.c.user_id,
+                                                                                 per_user.c.division_id)
+                      .having(func.count(per_user.c.document_id) == len(versions)).subquery())
+    complete = dict(db.session.execute(
+        select(complete_users.c.division_id, func.count()).group_by(complete_users.c.division_id)).all())
+
+    kind_of = {version.document_id: kind for kind, version in versions.items()}
+    attested = {division.id: {kind: 0 for kind in versions} for division in divisions}
+    for division_id, document_id, count in counts:
+        if division_id in attested:
+            attested[division_id][kind_of[document_id]] = count
+    return [DivisionAttestation(division, staff.get(division.id, 0), attested[division.id],
+                                complete.get(division.id, 0) if versions else 0)
+            for division in divisions]
+
+
+@dataclass(frozen=True)
+class OutstandingStaff:
+    user: User
+    missing: list[DocumentKind]
+
+
+def outstanding_in_division(division: Division, versions: dict[DocumentKind, DocumentVersion],
+                            page: int, per_page: int) -> tuple[list[OutstandingStaff], int]:
+    """Active staff of a division who still have a document to attest to, by name, one page at a time."""
+    attested = [
+        exists().where(Attestation.user_id == User.id, Attestation.version_id == DocumentVersion.id,
+                       _satisfies(version))
+        for version in versions.values()]
+    if not attested:
+        return [], 0
+    base = select(User).where(User.active, User.division_id == division.id, or_(*(~clause for clause in attested)))
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = db.session.execute(
+        base.add_columns(*(clause.label(kind.value) for kind, clause in zip(versions, attested))).order_by(User.full_name, User.id)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    kinds = list(versions)
+    return [OutstandingStaff(row[0], [kind for kind, done in zip(kinds, row[1:]) if not done]) for row in rows], total

@@ -1,0 +1,136 @@
+"""Roles, named permissions, the permission decorator, object access and security headers."""
+import enum
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .extensions import login_manager
+
+
+T = TypeVar("T")
+
+
+class Role(enum.StrEnum):
+    STAFF = "staff"
+    LEAD = "lead"
+    STEWARD = "steward"
+    COMMITTEE = "committee"
+    ADMIN = "admin"
+
+    @property
+    def title(self) -> str:
+        return str(ROLE_TITLES[self])
+
+
+ROLE_TITLES = {
+    Role.STAFF: _l("Staff member"),
+    Role.LEAD: _l("Divisional lead"),
+    Role.STEWARD: _l("Steward"),
+    Role.COMMITTEE: _l("Awards committee member"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+EVERYONE = frozenset(Role)
+PUBLIC = "public"
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "account.own": EVERYONE,
+    "content.read": EVERYONE,
+    "attestation.submit": EVERYONE,
+    "attestation.report": frozenset({Role.LEAD, Role.STEWARD}),
+    "attestation.report_all": frozenset({Role.STEWARD}),
+    "audit.read": frozenset({Role.ADMIN}),
+    "users.manage": frozenset({Role.ADMIN}),
+}
+
+
+class UnknownPermission(LookupError):
+    """A route named a permission that does not exist."""
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise UnknownPermission(permission) from None
+
+
+def has_permission(roles: Iterable[Role], permission: str) -> bool:
+    return not roles_with(permission).isdisjoint(roles)
+
+
+def requires(*permissions: str) -> Callable:
+    """Declares who may use a route: `public`, or signed-in users holding every named permission."""
+    if not permissions:
+        raise UnknownPermission("a route must name at least one permission")
+    for name in permissions:
+        if name != PUBLIC:
+            roles_with(name)
+    is_public = PUBLIC in permissions
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not is_public:
+                if not current_user.is_authenticated:
+                    return login_manager.unauthorized()
+                if not all(current_user.can(name) for name in permissions):
+                    abort(403)
+            return view(*args, **kwargs)
+
+        guarded.permissions = frozenset(permissions)
+        return guarded
+
+    return decorate
+
+
+def found_and_allowed(obj: T | None, allowed: Callable[[T], bool]) -> T:
+    """Object access: 404 when it does not exist, 403 when the user may not see it."""
+    if obj is None:
+        abort(404)
+    if not allowed(obj):
+        abort(403)
+    return obj
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """A local path to go back to, never another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
+
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def apply_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user.is_authenticated and request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,155 @@
+"""Shared fixtures: the app on SQLite (or TEST_DATABASE_URL), a clean database per test, factories, sign-in."""
+import os
+from types import SimpleNamespace
+
+import pytest
+from bs4 import BeautifulSoup
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, text
+from werkzeug.security import generate_password_hash
+
+from portal import create_app
+from portal.config import BASE_DIR, TestConfig, _database_url
+from portal.extensions import db
+
+PASSWORD = "correct horse battery"
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return _database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.db'}"
+
+
+def drop_everything() -> None:
+    metadata = MetaData()
+    metadata.reflect(bind=db.engine)
+    metadata.drop_all(bind=db.engine)
+
+
+def test_settings(database_url: str, **overrides) -> dict:
+    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    settings.update(SQLALCHEMY_DATABASE_URI=database_url, MIGRATIONS_DIR=str(BASE_DIR / "migrations"),
+                    RATELIMIT_STORAGE_URI="memory://")
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(test_settings(database_url))
+    with app.app_context():
+        drop_everything()
+        upgrade(directory=str(BASE_DIR / "migrations"))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.rollback()
+        tables = [table for table in reversed(db.metadata.sorted_tables)]
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(table.delete())
+        db.session.commit()
+    from portal.extensions import limiter
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(app)
+
+
+@pytest.fixture
+def content(app):
+    """The documents in content/, published as they are in the repository."""
+    from portal.content import load_documents
+    from portal.promise.operations import sync_documents
+
+    with app.app_context():
+        sync_documents(load_documents(app.config["CONTENT_DIR"]))
+        db.session.commit()
+
+
+class Factory:
+    """Creates rows through the real operations and returns plain values that outlive the session."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+
+    def division(self, code: str = "CXD", name_en: str | None = None, name_fr: str | None = None) -> int:
+        from portal.admin.models import Division
+        from portal.admin.queries import division_by_code
+
+        with self.app.app_context():
+            division = division_by_code(code)
+            if division is None:
+                division = Division(code=code, name_en=name_en or f"Division {code}",
+                                    name_fr=name_fr or f"Division {code} (fr)")
+                db.session.add(division)
+                db.session.commit()
+            return division.id
+
+    def user(self, roles=("staff",), division: str | None = "CXD", email: str | None = None,
+             name: str | None = None, language: str = "en", active: bool = True, start_date=None):
+        from portal.auth.models import User, UserRole
+        from portal.security import Role
+
+        self.count += 1
+        division_id = self.division(division) if division else None
+        with self.app.app_context():
+            user = User(email=email or f"person{self.count}@example.org", full_name=name or f"Person {self.count}",
+                        password_hash=PASSWORD_HASH, division_id=division_id, language=language, active=active,
+                        start_date=start_date)
+            user.role_rows = [UserRole(role=Role(role)) for role in roles]
+            db.session.add(user)
+            db.session.commit()
+            return SimpleNamespace(id=user.id, email=user.email, password=PASSWORD, name=user.full_name)
+
+
+def page(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    field = page(client.get(path)).find("input", attrs={"name": "csrf_token"})
+    assert field is not None, f"no CSRF token on {path}"
+    return field["value"]
+
+
+def post_form(client, path: str, data: dict, token_from: str = "/login", **kwargs):
+    return client.post(path, data={"csrf_token": csrf_token(client, token_from), **data}, **kwargs)
+
+
+def sign_in(client, user, password: str | None = None):
+    response = post_form(client, "/login", {"email": user.email, "password": password or user.password})
+    assert response.status_code == 302, page(response).get_text(" ", strip=True)[:500]
+    return response
+
+
+def messages(response) -> list[str]:
+    """Flash messages, error summaries and field errors shown on a page."""
+    soup = page(response)
+    found = soup.select(".flash, .error-summary li, p.error")
+    return [element.get_text(" ", strip=True) for element in found]
