@@ -27,6 +27,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.config.update(config if isinstance(config, dict) else settings_for(config))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "America/Toronto")
     logging.basicConfig(level=logging.INFO)
+    app.logger.setLevel(logging.INFO)
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 

@@ -39,6 +39,7 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "service-promise@portal.invalid"
+    MAIL_SUPPRESS_SEND = False
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_ADDRESS_LIMIT = "30 per 15 minutes"

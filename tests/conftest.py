@@ -30,7 +30,7 @@ def drop_everything() -> None:
     metadata.drop_all(bind=db.engine)
 
 
-def test_settings(database_url: str, **overrides) -> dict:
+def settings_for_tests(database_url: str, **overrides) -> dict:
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     settings.update(SQLALCHEMY_DATABASE_URI=database_url, MIGRATIONS_DIR=str(BASE_DIR / "migrations"),
                     RATELIMIT_STORAGE_URI="memory://")
@@ -40,7 +40,7 @@ def test_settings(database_url: str, **overrides) -> dict:
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app(test_settings(database_url))
+    app = create_app(settings_for_tests(database_url))
     with app.app_context():
         drop_everything()
         upgrade(directory=str(BASE_DIR / "migrations"))

@@ -4,11 +4,9 @@ Revision ID: 0001_foundation
 Revises: 
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-# revision identifiers, used by Alembic.
 revision = '0001_foundation'
 down_revision = None
 branch_labels = None

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from .. import mail
+from .. import mailer
 from ..admin.models import AuditEntry, Division
 from ..admin.operations import record, set_roles
 from ..database import utcnow
@@ -139,7 +139,7 @@ def request_password_reset(email: str) -> None:
     with force_locale(user.language):
         subject = _("Reset your Service Promise Portal password")
         body = render_template("auth/reset_email.txt", user=user, link=link, minutes=minutes)
-    mail.send(subject, [user.email], body)
+    mailer.send(subject, [user.email], body)
 
 
 def reset_password(user: User, new_password: str) -> None:

@@ -1,0 +1,144 @@
+import re
+import socket
+import time
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from portal.auth.models import User
+from portal.extensions import db
+from tests.conftest import PASSWORD_HASH, messages, page, post_form, sign_in
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 Message accepted for delivery"
+
+    def wait(self, count: int = 1, seconds: float = 5.0):
+        deadline = time.monotonic() + seconds
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+
+@pytest.fixture
+def smtp(app):
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    app.extensions["mail"].server = "127.0.0.1"
+    app.extensions["mail"].port = port
+    yield inbox
+    controller.stop()
+    app.config.update(MAIL_SERVER="", MAIL_PORT=25)
+
+
+def reset_link(inbox) -> str:
+    (_recipients, message), = inbox.wait()
+    body = message.get_payload(decode=True).decode()
+    return re.search(r"http://localhost(/password/reset/\S+)", body)[1]
+
+
+def test_change_password_ends_other_sessions(app, client, factory):
+    user = factory.user()
+    sign_in(client, user)
+    other_device = app.test_client()
+    sign_in(other_device, user)
+    new = "a much longer new password"
+    response = post_form(client, "/account/password", {"current": user.password, "password": new, "confirm": new},
+                         token_from="/account/password")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert other_device.get("/").status_code == 302
+    assert post_form(app.test_client(), "/login", {"email": user.email, "password": new}).status_code == 302
+
+
+@pytest.mark.parametrize("data, error", [
+    ({"current": "wrong current pw", "password": "long enough password", "confirm": "long enough password"},
+     "The current password is not correct."),
+    ({"current": "correct horse battery", "password": "short", "confirm": "short"}, "Use at least 12 characters."),
+    ({"current": "correct horse battery", "password": "long enough password", "confirm": "different password!"},
+     "The two passwords are not the same."),
+])
+def test_bad_password_change_is_refused_and_changes_nothing(app, client, factory, data, error):
+    user = factory.user()
+    sign_in(client, user)
+    response = post_form(client, "/account/password", data, token_from="/account/password")
+    assert response.status_code == 422
+    assert error in messages(response)
+    with app.app_context():
+        assert db.session.get(User, user.id).password_hash == PASSWORD_HASH
+
+
+def test_password_reset_by_e_mail_works_once(app, client, factory, smtp):
+    user = factory.user(language="fr")
+    response = post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    assert response.status_code == 302
+    recipients, message = smtp.wait()[0]
+    assert recipients == [user.email]
+    assert "mot de passe" in message["Subject"]
+    path = reset_link(smtp)
+    new = "brand new password 2026"
+    response = post_form(client, path, {"password": new, "confirm": new}, token_from=path)
+    assert response.status_code == 302
+    sign_in(app.test_client(), user, password=new)
+    again = client.get(path)
+    assert again.status_code == 404
+    assert "This link does not work" in page(again).get_text()
+
+
+def test_unknown_address_gets_the_same_answer_and_no_mail(client, smtp):
+    response = post_form(client, "/password/forgot", {"email": "nobody@example.org"}, token_from="/password/forgot",
+                         follow_redirects=True)
+    assert any("If an account uses that address" in text for text in messages(response))
+    time.sleep(0.2)
+    assert smtp.messages == []
+
+
+def test_expired_reset_link_is_refused(app, client, factory, smtp):
+    user = factory.user()
+    post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    path = reset_link(smtp)
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1
+    try:
+        assert client.get(path).status_code == 404
+    finally:
+        app.config["PASSWORD_RESET_MAX_AGE"] = 3600
+
+
+def test_tampered_reset_link_is_refused(client):
+    assert client.get("/password/reset/not-a-real-token").status_code == 404
+
+
+def test_malformed_address_gets_a_clear_message(client, smtp):
+    response = post_form(client, "/password/forgot", {"email": "not an address"}, token_from="/password/forgot")
+    assert response.status_code == 422
+    assert "Enter an e-mail address in the form name@example.org." in messages(response)
+
+
+def test_development_mail_goes_to_the_log(app, factory, caplog):
+    from portal import mailer
+
+    with app.test_request_context():
+        mailer.send("Subject line", ["someone@example.org"], "Body text")
+    assert "Subject line" in caplog.text and "someone@example.org" in caplog.text
+
+
+def test_passwords_are_stored_with_a_slow_salted_hash(app, factory):
+    from portal.auth.operations import create_user
+    from portal.security import Role
+
+    with app.test_request_context():
+        first = create_user("one@example.org", "One", "same password 123", {Role.STAFF})
+        second = create_user("two@example.org", "Two", "same password 123", {Role.STAFF})
+        assert first.password_hash.startswith("scrypt:") and first.password_hash != second.password_hash
+        db.session.rollback()

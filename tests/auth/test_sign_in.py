@@ -1,0 +1,101 @@
+from portal.admin.models import AuditEntry
+from portal.extensions import db
+from tests.conftest import messages, page, post_form, sign_in
+
+
+def test_sign_in_and_go_to_the_page_asked_for(client, factory, content):
+    user = factory.user()
+    first = client.get("/standards")
+    assert first.status_code == 302 and first.headers["Location"].startswith("/login?next=/standards")
+    response = post_form(client, "/login", {"email": user.email.upper(), "password": user.password,
+                                            "next": "/standards"})
+    assert response.headers["Location"] == "/standards"
+
+
+def test_next_never_leads_to_another_site(app, factory):
+    user = factory.user()
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"):
+        response = post_form(app.test_client(), "/login",
+                             {"email": user.email, "password": user.password, "next": target})
+        assert response.headers["Location"] == "/", target
+
+
+def test_wrong_password_is_refused_with_a_clear_message(client, factory):
+    user = factory.user()
+    response = post_form(client, "/login", {"email": user.email, "password": "not the password"})
+    assert response.status_code == 422
+    assert "The e-mail address or password is not correct." in messages(response)
+    assert client.get("/").status_code == 302
+
+
+def test_empty_form_names_each_missing_field(client):
+    response = post_form(client, "/login", {"email": "", "password": ""})
+    assert response.status_code == 422
+    summary = page(response).select_one(".error-summary")
+    assert summary["role"] == "alert"
+    assert [link["href"] for link in summary.select("a")] == ["#email", "#password"]
+
+
+def test_inactive_account_cannot_sign_in(client, factory):
+    user = factory.user(active=False)
+    response = post_form(client, "/login", {"email": user.email, "password": user.password})
+    assert response.status_code == 422
+
+
+def test_account_is_throttled_after_repeated_failures(app, client, factory):
+    user = factory.user()
+    limit = app.config["LOGIN_ACCOUNT_MAX_FAILURES"]
+    for _ in range(limit):
+        post_form(client, "/login", {"email": user.email, "password": "wrong password!"})
+    response = post_form(client, "/login", {"email": user.email, "password": user.password})
+    assert response.status_code == 422
+    assert any("Too many failed attempts for this account" in text for text in messages(response))
+    other = factory.user()
+    sign_in(app.test_client(), other)
+    with app.app_context():
+        refused = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "auth.sign_in_refused")).all()
+        assert [entry.subject for entry in refused] == [user.email]
+
+
+def test_address_is_throttled(app, client, factory):
+    user = factory.user()
+    app.config["LOGIN_ADDRESS_LIMIT"] = "3 per minute"
+    try:
+        statuses = [post_form(client, "/login", {"email": f"nobody{i}@example.org", "password": "x" * 12}).status_code
+                    for i in range(3)]
+        blocked = post_form(client, "/login", {"email": user.email, "password": user.password})
+    finally:
+        app.config["LOGIN_ADDRESS_LIMIT"] = "1000 per minute"
+    assert statuses == [422, 422, 422]
+    assert blocked.status_code == 429
+    assert "Too many attempts from your address" in page(blocked).get_text()
+
+
+def test_sign_out_ends_the_session_even_for_a_copied_cookie(app, client, factory):
+    sign_in(client, factory.user())
+    copied = client.get_cookie("portal_session").value
+    response = post_form(client, "/logout", {}, token_from="/")
+    assert response.headers["Location"] == "/login"
+    thief = app.test_client()
+    thief.set_cookie("portal_session", copied)
+    assert thief.get("/").status_code == 302
+
+
+def test_sign_out_needs_a_post_with_a_token(client, factory):
+    sign_in(client, factory.user())
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_sign_in_and_failures_are_audited(app, client, factory):
+    user = factory.user()
+    post_form(client, "/login", {"email": user.email, "password": "wrong password!"},
+              environ_base={"REMOTE_ADDR": "127.0.0.9"})
+    sign_in(client, user)
+    with app.app_context():
+        entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [(entry.action, entry.subject) for entry in entries] == [
+            ("auth.sign_in_failed", user.email), ("auth.sign_in", user.email)]
+        assert entries[0].ip_address == "127.0.0.9"
+        assert entries[1].actor_id == user.id
