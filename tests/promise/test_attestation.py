@@ -1,0 +1,190 @@
+import shutil
+
+import pytest
+from sqlalchemy import event
+
+from portal.admin.models import AuditEntry
+from portal.content import load_documents
+from portal.extensions import db
+from portal.promise.models import Attestation
+from portal.promise.operations import sync_documents
+from tests.conftest import messages, page, post_form, sign_in
+
+
+def attest(client, slug="promise"):
+    return post_form(client, f"/{slug}/attest", {"confirm": "y"}, token_from=f"/{slug}")
+
+
+def publish(app, tmp_path, slug, version, change):
+    copy = tmp_path / "content"
+    if not copy.exists():
+        shutil.copytree(app.config["CONTENT_DIR"], copy)
+    for language in ("en", "fr"):
+        path = copy / slug / f"{language}.md"
+        text = path.read_text(encoding="utf-8")
+        current = text.split('version: "', 1)[1].split('"', 1)[0]
+        text = text.replace(f'version: "{current}"', f'version: "{version}"', 1)
+        text = text.replace("change: major", f"change: {change}", 1).replace("change: minor", f"change: {change}", 1)
+        path.write_text(text + f"\nRevised for {version}.\n", encoding="utf-8")
+    with app.app_context():
+        sync_documents(load_documents(copy))
+        db.session.commit()
+
+
+def test_document_page_shows_version_date_and_change_summary(client, factory, content):
+    sign_in(client, factory.user())
+    soup = page(client.get("/promise"))
+    assert soup.h1.get_text() == "City-wide Service Promise"
+    meta = soup.select_one(".document-meta").get_text(" ", strip=True)
+    assert "2.0" in meta and "July 1, 2024" in meta and "consultation with staff in 40 divisions" in meta
+    assert len(soup.select(".document-body ol li")) == 6
+
+
+def test_french_reader_sees_the_french_text_and_dates(client, factory, content):
+    sign_in(client, factory.user(language="fr"))
+    soup = page(client.get("/standards"))
+    assert soup.html["lang"] == "fr"
+    assert soup.h1.get_text() == "Normes de service à l'échelle de la Ville"
+    assert "1 juillet 2024" in soup.select_one(".document-meta").get_text() or \
+        "1er juillet 2024" in soup.select_one(".document-meta").get_text()
+
+
+def test_attestation_records_user_version_language_and_time(app, client, factory, content):
+    user = factory.user(language="fr")
+    sign_in(client, user)
+    response = attest(client, "code-of-conduct")
+    assert response.status_code == 302
+    assert "Merci" in messages(client.get("/code-of-conduct"))[0]
+    with app.app_context():
+        (record,) = db.session.scalars(db.select(Attestation)).all()
+        assert (record.user_id, record.version.document.slug, record.version.label, record.language) == \
+            (user.id, "code-of-conduct", "1.0", "fr")
+        assert record.attested_at is not None
+        audit = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "attestation.create")).one()
+        assert audit.subject == "document:code-of-conduct@1.0" and audit.actor_id == user.id
+
+
+def test_attesting_requires_the_confirmation_and_changes_nothing_without_it(app, client, factory, content):
+    sign_in(client, factory.user())
+    response = post_form(client, "/promise/attest", {}, token_from="/promise")
+    assert response.status_code == 422
+    assert "Tick the box to confirm that you have read the document." in messages(response)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Attestation.id))) == 0
+
+
+def test_attesting_twice_keeps_one_record(app, client, factory, content):
+    sign_in(client, factory.user())
+    attest(client)
+    attest(client)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Attestation.id))) == 1
+
+
+def test_home_lists_what_is_left_to_do(client, factory, content):
+    sign_in(client, factory.user())
+    tasks = [link.get_text() for link in page(client.get("/")).select(".task-list a")]
+    assert len(tasks) == 3 and "Service Promise" in tasks[0]
+    for slug in ("promise", "standards", "code-of-conduct"):
+        attest(client, slug)
+    soup = page(client.get("/"))
+    assert soup.select(".task-list a") == []
+    assert "You are up to date" in soup.get_text()
+
+
+def test_a_major_version_asks_again_and_a_minor_one_does_not(app, client, factory, content, tmp_path):
+    sign_in(client, factory.user())
+    attest(client, "promise")
+    publish(app, tmp_path, "promise", "2.1", "minor")
+    assert "You attested to version 2.0" in page(client.get("/promise")).get_text()
+    assert not any("Service Promise" in a.get_text() for a in page(client.get("/")).select(".task-list a"))
+    publish(app, tmp_path, "promise", "3.0", "major")
+    soup = page(client.get("/promise"))
+    assert soup.select_one("form[action='/promise/attest']") is not None
+    assert any("version 3.0" in a.get_text() for a in page(client.get("/")).select(".task-list a"))
+
+
+def test_history_lists_every_version_and_each_can_be_read(app, client, factory, content, tmp_path):
+    publish(app, tmp_path, "standards", "2.1", "minor")
+    sign_in(client, factory.user())
+    rows = page(client.get("/standards/history")).select("tbody tr")
+    assert [row.th.a.get_text() for row in rows] == ["2.1", "2.0"]
+    old = page(client.get("/standards/versions/2.0"))
+    assert "Revised for 2.1" not in old.get_text()
+    assert client.get("/standards/versions/7.7").status_code == 404
+
+
+@pytest.fixture
+def city(factory, content):
+    """Two divisions: CXD with three staff, PFR with two; one CXD person attested to everything."""
+    people = {
+        "cxd": [factory.user(division="CXD", name=f"CXD {i}") for i in range(3)],
+        "pfr": [factory.user(division="PFR", name=f"PFR {i}") for i in range(2)],
+        "lead": factory.user(roles=("staff", "lead"), division="CXD", name="CXD Lead"),
+        "steward": factory.user(roles=("staff", "steward"), division=None, name="Steward"),
+    }
+    return people
+
+
+def test_steward_sees_percent_attested_in_every_division(app, client, city):
+    done = app.test_client()
+    sign_in(done, city["cxd"][0])
+    for slug in ("promise", "standards", "code-of-conduct"):
+        attest(done, slug)
+    sign_in(client, city["steward"])
+    rows = {row.th.get_text(strip=True): [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+            for row in page(client.get("/attestation/")).select("tbody tr")}
+    assert rows["Division CXD"] == ["4", "25 % (1/4)", "25 % (1/4)", "25 % (1/4)", "25 % (1/4)"]
+    assert rows["Division PFR"] == ["2", "0 % (0/2)", "0 % (0/2)", "0 % (0/2)", "0 % (0/2)"]
+
+
+def test_lead_sees_only_their_own_division(client, city):
+    sign_in(client, city["lead"])
+    rows = page(client.get("/attestation/")).select("tbody tr th")
+    assert [row.get_text(strip=True) for row in rows] == ["Division CXD"]
+    assert client.get("/attestation/PFR").status_code == 403
+    assert client.get("/attestation/NOPE").status_code == 404
+    names = [row.th.get_text() for row in page(client.get("/attestation/CXD")).select("tbody tr")]
+    assert names == ["CXD 0", "CXD 1", "CXD 2", "CXD Lead"]
+
+
+def test_outstanding_list_is_paged(app, client, factory, content):
+    for i in range(7):
+        factory.user(division="CXD", name=f"Person {i:02d}")
+    sign_in(client, factory.user(roles=("steward",), division="PFR"))
+    app.config["PAGE_SIZE"] = 3
+    try:
+        first = page(client.get("/attestation/CXD"))
+        third = page(client.get("/attestation/CXD?page=3"))
+    finally:
+        app.config["PAGE_SIZE"] = 50
+    assert [row.th.get_text() for row in first.select("tbody tr")] == ["Person 00", "Person 01", "Person 02"]
+    assert [row.th.get_text() for row in third.select("tbody tr")] == ["Person 06"]
+    assert "Page 3 of 3" in third.get_text()
+
+
+def count_queries(app, client, path):
+    statements = []
+
+    def remember(*_args):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    return len(statements)
+
+
+def test_report_pages_do_a_fixed_number_of_queries(app, client, factory, content):
+    steward = factory.user(roles=("steward",), division="PFR")
+    sign_in(client, steward)
+    factory.user(division="CXD")
+    small = {path: count_queries(app, client, path) for path in ("/attestation/", "/attestation/CXD", "/")}
+    for i in range(40):
+        factory.user(division=("CXD", "PFR", "TW")[i % 3])
+    large = {path: count_queries(app, client, path) for path in ("/attestation/", "/attestation/CXD", "/")}
+    assert small == large
