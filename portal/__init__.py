@@ -1,7 +1,7 @@
 """The Service Promise Portal."""
 import logging
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +15,8 @@ from .security import apply_security_headers
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"
     if current_user and current_user.is_authenticated:
         return current_user.language
     chosen = session.get("lang")
