@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole suite on SQLite, then again on PostgreSQL (browser tests run once, on SQLite).
+# Runs the whole suite on SQLite, then again on PostgreSQL (browser tests and SQLite-only checks run
+# once, on SQLite).
 # In CI (CI=true) PostgreSQL must be reachable; elsewhere its pass is skipped with a message when it is not.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ except Exception as error:
 PY
 then
   echo "== test suite on PostgreSQL"
-  TEST_DATABASE_URL=$PG_URL $PY -m pytest -m "not browser" "$@" || exit $?
+  TEST_DATABASE_URL=$PG_URL $PY -m pytest -m "not browser and not sqlite" "$@" || exit $?
 elif [ "${CI:-}" = true ]; then
   echo "PostgreSQL is required in CI." >&2
   exit 1

@@ -41,6 +41,7 @@ def sqlite_only(app):
             pytest.skip("SQLite settings apply to SQLite only")
 
 
+@pytest.mark.sqlite
 def test_sqlite_uses_wal_and_a_busy_timeout(app):
     sqlite_only(app)
     with app.app_context():
@@ -49,6 +50,7 @@ def test_sqlite_uses_wal_and_a_busy_timeout(app):
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+@pytest.mark.sqlite
 def test_concurrent_writers_wait_for_each_other(app, factory):
     """Each writer reads then writes in one transaction; BEGIN IMMEDIATE makes the others queue."""
     sqlite_only(app)

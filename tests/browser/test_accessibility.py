@@ -1,0 +1,91 @@
+"""Every page of the slice, in English and French: axe finds no WCAG 2.1 A/AA violation; keyboard use works."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import sign_in_browser
+
+pytestmark = pytest.mark.browser
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+ANONYMOUS_PAGES = ["/login", "/password/forgot", "/password/reset/not-a-token", "/no-such-page"]
+SIGNED_IN_PAGES = ["/", "/promise", "/standards", "/code-of-conduct", "/promise/history", "/standards/versions/2.0",
+                   "/attestation/", "/attestation/CXD", "/account/password", "/admin/", "/admin/users"]
+axe = Axe()
+
+
+def violations(page) -> list[str]:
+    results = axe.run(page, options=WCAG)
+    return [f"{item['id']}: {[node['target'] for node in item['nodes']]}" for item in results.response["violations"]]
+
+
+def choose_french(page) -> None:
+    page.click("form.language-switch button")
+    page.wait_for_selector("html[lang=fr]")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_pages_for_visitors_have_no_violations(live_server, browser_page, language):
+    page = browser_page
+    page.goto(f"{live_server}/login")
+    if language == "fr":
+        choose_french(page)
+    found = {}
+    for path in ANONYMOUS_PAGES:
+        page.goto(live_server + path)
+        assert page.locator("html").get_attribute("lang") == language
+        found[path] = violations(page)
+    page.goto(f"{live_server}/login")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    found["/login (errors)"] = violations(page)
+    assert found == {path: [] for path in found}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_pages_for_signed_in_staff_have_no_violations(live_server, browser_page, factory, content, language):
+    everyone = factory.user(roles=("staff", "lead", "steward", "admin"), division="CXD", language=language)
+    factory.user(division="CXD", name="Not Yet Attested")
+    page = browser_page
+    sign_in_browser(page, live_server, everyone)
+    found = {}
+    for path in SIGNED_IN_PAGES:
+        response = page.goto(live_server + path)
+        assert response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == language
+        found[path] = violations(page)
+    page.goto(f"{live_server}/promise")
+    page.click(".attestation button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    found["/promise (attestation error)"] = violations(page)
+    page.goto(f"{live_server}/admin/users/{everyone.id}")
+    found["/admin/users/<id>"] = violations(page)
+    assert found == {path: [] for path in found}
+
+
+def test_keyboard_user_can_skip_to_content_and_attest(live_server, browser_page, factory, content):
+    user = factory.user()
+    page = browser_page
+    sign_in_browser(page, live_server, user)
+    page.goto(f"{live_server}/promise")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.focus("#confirm")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".flash-success")
+    assert "Thank you" in page.inner_text(".flashes")
+
+
+def test_styles_and_pages_load_under_the_content_security_policy(live_server, browser_page):
+    page = browser_page
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    page.goto(f"{live_server}/login")
+    color = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+    assert color == "rgb(11, 79, 138)"
+    assert blocked == []
