@@ -14,6 +14,9 @@ run: setup database content demo
 test: system-deps-test $(VENV)/.test-installed translations
 	bash scripts/test.sh
 
+bench: setup
+	$(BIN)/python bench/attestation_report.py
+
 setup: system-deps $(VENV)/.installed translations
 
 system-deps:

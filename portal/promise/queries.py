@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select
 
 from ..admin.models import Division
 from ..auth.models import User
@@ -82,7 +82,7 @@ class DivisionAttestation:
 
 def division_summary(versions: dict[DocumentKind, DocumentVersion],
                      division_ids: list[int] | None = None) -> list[DivisionAttestation]:
-    """Staff and attestation counts per division, in three queries whatever the number of staff."""
+    """Staff and attestation counts per division, in three queries whatever the number of staff or divisions."""
     divisions_query = select(Division).order_by(Division.name_en)
     staff_query = select(User.division_id, func.count(User.id)).where(User.active).group_by(User.division_id)
     if division_ids is not None:
@@ -91,29 +91,25 @@ def division_summary(versions: dict[DocumentKind, DocumentVersion],
     divisions = db.session.scalars(divisions_query).all()
     staff = dict(db.session.execute(staff_query).all())
 
-    per_user = (select(User.id.label("user_id"), User.division_id, DocumentVersion.document_id)
-                .join(Attestation, Attestation.user_id == User.id).join(Attestation.version)
+    kinds = list(versions)
+    if not kinds:
+        return [DivisionAttestation(division, staff.get(division.id, 0), {}, 0) for division in divisions]
+    per_user = (select(User.division_id, *(func.max(case((_satisfies(versions[kind]), 1), else_=0)).label(f"d{i}")
+                                           for i, kind in enumerate(kinds)))
+                .select_from(Attestation).join(User, Attestation.user_id == User.id).join(Attestation.version)
                 .where(User.active, _any_satisfies(list(versions.values())))
-                .distinct())
+                .group_by(Attestation.user_id, User.division_id))
     if division_ids is not None:
         per_user = per_user.where(User.division_id.in_(division_ids))
     per_user = per_user.subquery()
-    counts = db.session.execute(
-        select(per_user.c.division_id, per_user.c.document_id, func.count(per_user.c.user_id))
-        .group_by(per_user.c.division_id, per_user.c.document_id)).all()
-    complete_users = (select(per_user.c.user_id, per_user.c.division_id).group_by(per_user.c.user_id,
-                                                                                 per_user.c.division_id)
-                      .having(func.count(per_user.c.document_id) == len(versions)).subquery())
-    complete = dict(db.session.execute(
-        select(complete_users.c.division_id, func.count()).group_by(complete_users.c.division_id)).all())
-
-    kind_of = {version.document_id: kind for kind, version in versions.items()}
-    attested = {division.id: {kind: 0 for kind in versions} for division in divisions}
-    for division_id, document_id, count in counts:
-        if division_id in attested:
-            attested[division_id][kind_of[document_id]] = count
-    return [DivisionAttestation(division, staff.get(division.id, 0), attested[division.id],
-                                complete.get(division.id, 0) if versions else 0)
+    flags = [per_user.c[f"d{i}"] for i in range(len(kinds))]
+    rows = db.session.execute(
+        select(per_user.c.division_id, *(func.sum(flag) for flag in flags),
+               func.sum(case((sum(flags[1:], flags[0]) == len(kinds), 1), else_=0)))
+        .group_by(per_user.c.division_id)).all()
+    counts = {row[0]: (dict(zip(kinds, (int(value or 0) for value in row[1:-1]))), int(row[-1] or 0)) for row in rows}
+    empty = (dict.fromkeys(kinds, 0), 0)
+    return [DivisionAttestation(division, staff.get(division.id, 0), *counts.get(division.id, empty))
             for division in divisions]
 
 
