@@ -4,16 +4,13 @@ from flask_login import current_user
 
 from ..auth.models import User
 from ..extensions import db
+from ..pagination import page_count, requested_page
 from ..security import Role, requires
 from . import operations, queries
 from .forms import RolesForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 @bp.route("/")
@@ -25,19 +22,19 @@ def audit_log():
         action = None
         flash(_("There is no entry of that kind; showing every entry."), "error")
     per_page = current_app.config["PAGE_SIZE"]
-    page = _page_number()
+    page = requested_page()
     entries, total = queries.audit_page(page, per_page, action)
     return render_template("admin/audit_log.html", entries=entries, total=total, page=page,
-                           pages=max(1, -(-total // per_page)), actions=actions, action=action)
+                           pages=page_count(total, per_page), actions=actions, action=action)
 
 
 @bp.route("/users")
 @requires("users.manage")
 def users():
     per_page = current_app.config["PAGE_SIZE"]
-    page = _page_number()
+    page = requested_page()
     rows, total = queries.users_page(page, per_page)
-    return render_template("admin/users.html", users=rows, page=page, pages=max(1, -(-total // per_page)),
+    return render_template("admin/users.html", users=rows, page=page, pages=page_count(total, per_page),
                            total=total)
 
 

@@ -1,10 +1,11 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.queries import division_by_code
 from ..extensions import db
+from ..pagination import page_count, requested_page
 from ..pdf import pdf_response
 from ..security import Role, found_and_allowed, requires
 from . import operations, queries
@@ -26,10 +27,6 @@ def _current(slug: str):
         abort(404)
     return kind, versions
 
-
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 @bp.route(f"/{DOCUMENT}")
@@ -106,12 +103,12 @@ def division_report(code: str):
     visible = _visible_division_ids()
     division = found_and_allowed(division_by_code(code), lambda found: visible is None or found.id in visible)
     versions = queries.current_versions()
-    page = _page_number()
+    page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]
     outstanding, total = queries.outstanding_in_division(division, versions, page, per_page)
     summary = queries.division_summary(versions, [division.id])[0]
     return render_template("promise/division_report.html", division=division, versions=versions,
                            summary=summary, outstanding=outstanding, total=total, page=page,
-                           pages=max(1, -(-total // per_page)), language=_language())
+                           pages=page_count(total, per_page), language=_language())
 
 
