@@ -33,7 +33,7 @@ def _current(slug: str):
 @requires("content.read")
 def document(slug: str):
     kind, versions = _current(slug)
-    status = next(item for item in queries.status_for(current_user, {kind: versions[kind]}))
+    status = queries.status_for(current_user, {kind: versions[kind]})[0]
     return render_template("promise/document.html", kind=kind, version=versions[kind], status=status,
                            text=versions[kind].text(_language()), form=AttestationForm())
 

@@ -35,12 +35,21 @@ def choose_french(page) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_pages_for_visitors_have_no_violations(live_server, browser_page, language):
+def test_pages_for_visitors_have_no_violations(app, live_server, browser_page, factory, language):
+    from portal.auth.models import User
+    from portal.auth.operations import reset_token
+    from portal.extensions import db
+
+    with app.test_request_context():
+        token = reset_token(db.session.get(User, factory.user().id))
     page = browser_page
     page.goto(f"{live_server}/login")
     if language == "fr":
         choose_french(page)
-    found = scan(page, live_server, ANONYMOUS_PAGES, language)
+    found = scan(page, live_server, ANONYMOUS_PAGES + [f"/password/reset/{token}"], language)
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    found["/password/reset/<token> (errors)"] = violations(page)
     page.goto(f"{live_server}/login")
     page.click("main button[type=submit]")
     page.wait_for_selector(".error-summary")
