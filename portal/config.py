@@ -67,6 +67,7 @@ class Config:
         settings["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", cls.MAIL_DEFAULT_SENDER)
         settings["RATELIMIT_STORAGE_URI"] = env.get("REDIS_URL", cls.RATELIMIT_STORAGE_URI)
         settings["SESSION_COOKIE_SECURE"] = _flag("SESSION_COOKIE_SECURE", cls.SESSION_COOKIE_SECURE)
+        settings["SERVER_NAME"] = env.get("SERVER_NAME") or None
         return settings
 
 

@@ -20,6 +20,22 @@ def test_production_takes_the_secret_key_and_database_from_the_environment(monke
     assert settings["SECRET_KEY"] == "from-the-environment"
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@127.0.0.1:5432/portal"
     assert settings["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("SERVER_NAME", "portal.city.example")
+    assert settings_for("production")["SERVER_NAME"] == "portal.city.example"
+
+
+def test_reset_links_use_the_configured_host_not_the_request_host(database_url, factory):
+    from portal.auth.models import User
+    from portal.auth.operations import reset_token
+    from portal.extensions import db
+
+    app = create_app(settings_for_tests(database_url, SERVER_NAME="portal.city.example"))
+    user_id = factory.user().id
+    with app.test_request_context("/", base_url="http://attacker.example"):
+        from flask import url_for
+
+        link = url_for("auth.reset_password", token=reset_token(db.session.get(User, user_id)), _external=True)
+    assert link.startswith("http://portal.city.example/password/reset/")
 
 
 def test_unknown_environment_is_a_start_up_error():
