@@ -78,7 +78,7 @@ def measure(client, path: str, engine) -> tuple[float, float, int]:
 
 def main() -> int:
     folder = tempfile.mkdtemp(prefix="portal-bench-")
-    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    settings = TestConfig.defaults()
     settings.update(SQLALCHEMY_DATABASE_URI=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.db"),
                     WTF_CSRF_ENABLED=False)
     app = create_app(settings)

@@ -1,7 +1,7 @@
 """The Service Promise Portal."""
 import logging
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, current_app, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from .config import settings_for
 from .database import configure_sqlite
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from .security import apply_security_headers
+from .security import PUBLIC, apply_security_headers
 
 
 def select_locale() -> str:
@@ -20,7 +20,7 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated:
         return current_user.language
     chosen = session.get("lang")
-    return chosen if chosen in ("en", "fr") else "en"
+    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def create_app(config: dict | str | None = None) -> Flask:
@@ -56,7 +56,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     register_user_loader(login_manager)
     for blueprint in (home_bp, auth_bp, promise_bp, admin_bp):
         app.register_blueprint(blueprint)
-    app.view_functions["static"].permissions = frozenset({"public"})
+    app.view_functions["static"].permissions = frozenset({PUBLIC})
 
     app.after_request(apply_security_headers)
     _register_error_handlers(app)
@@ -65,8 +65,6 @@ def create_app(config: dict | str | None = None) -> Flask:
     from .cli import register_commands
     register_commands(app)
     return app
-
-
 
 
 def _error_message(code: int) -> str:
@@ -79,7 +77,7 @@ def _error_message(code: int) -> str:
         429: _("Too many attempts from your address. Wait a few minutes and try again."),
         500: _("Something went wrong on our side. Try again in a moment."),
     }
-    return messages.get(code, messages[400])
+    return messages.get(code) or messages[500 if code >= 500 else 400]
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -95,7 +93,7 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
-        return render_error(error.code if error.code in (400, 403, 404, 405, 413, 429) else 400)
+        return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -105,9 +103,6 @@ def _register_error_handlers(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from .security import Role
-
     @app.context_processor
     def portal_context():
-        return {"current_language": str(get_locale()), "Role": Role, "format_date": format_date,
-                "format_datetime": format_datetime}
+        return {"current_language": str(get_locale()), "format_date": format_date, "format_datetime": format_datetime}

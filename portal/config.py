@@ -50,10 +50,15 @@ class Config:
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod
+    def defaults(cls) -> dict:
+        """The settings as written in the class, before the environment is read."""
+        return {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+
+    @classmethod
     def from_environment(cls) -> dict:
         """Reads the environment; refuses to start without a secret key outside development."""
         env = os.environ
-        settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+        settings = cls.defaults()
         settings["SECRET_KEY"] = env.get("SECRET_KEY") or cls.SECRET_KEY
         if not settings["SECRET_KEY"]:
             raise ConfigurationError("SECRET_KEY must be set (export SECRET_KEY=... before starting the portal).")

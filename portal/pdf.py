@@ -1,4 +1,5 @@
 """The one place that renders PDF. The renderer may not read local files or reach the network."""
+from functools import cache
 from pathlib import Path
 
 from flask import Response, current_app
@@ -15,9 +16,14 @@ class RefusingFetcher(URLFetcher):
         raise PermissionError("PDF rendering does not load external resources")
 
 
+@cache
+def _stylesheet_text() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
 def render_pdf(html: str) -> bytes:
     fetcher = RefusingFetcher()
-    stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    stylesheet = CSS(string=_stylesheet_text(), url_fetcher=fetcher)
     return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
 
 

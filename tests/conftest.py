@@ -31,7 +31,7 @@ def drop_everything() -> None:
 
 
 def settings_for_tests(database_url: str, **overrides) -> dict:
-    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    settings = TestConfig.defaults()
     settings.update(SQLALCHEMY_DATABASE_URI=database_url, MIGRATIONS_DIR=str(BASE_DIR / "migrations"),
                     RATELIMIT_STORAGE_URI="memory://")
     settings.update(overrides)
@@ -58,7 +58,7 @@ def clean_database(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         db.session.rollback()
-        tables = [table for table in reversed(db.metadata.sorted_tables)]
+        tables = list(reversed(db.metadata.sorted_tables))
         if db.engine.dialect.name == "postgresql":
             names = ", ".join(table.name for table in tables)
             db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -98,14 +98,18 @@ def test_request_larger_than_the_limit_is_refused(client):
     assert "too large" in page(response).get_text()
 
 
-def test_abort_inside_a_view_renders_the_error_page(database_url):
+@pytest.mark.parametrize("code, message", [
+    (403, "You do not have permission"), (410, "The request could not be understood."),
+    (500, "Something went wrong on our side"), (503, "Something went wrong on our side"),
+])
+def test_abort_inside_a_view_keeps_its_status_and_explains_it(database_url, code, message):
     app = create_app(settings_for_tests(database_url))
 
-    @app.route("/forbidden")
+    @app.route("/aborts")
     @requires(PUBLIC)
-    def forbidden():
-        abort(403)
+    def aborts():
+        abort(code)
 
-    response = app.test_client().get("/forbidden")
-    assert response.status_code == 403
-    assert "You do not have permission" in page(response).get_text()
+    response = app.test_client().get("/aborts")
+    assert response.status_code == code
+    assert message in page(response).get_text()

@@ -74,7 +74,6 @@ def upgrade():
     sa.UniqueConstraint('user_id', 'version_id', name=op.f('uq_attestations_user_id_version_id'))
     )
     with op.batch_alter_table('attestations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_attestations_user_id'), ['user_id'], unique=False)
         batch_op.create_index('ix_attestations_version', ['version_id'], unique=False)
 
     op.create_table('audit_entries',
@@ -124,7 +123,6 @@ def downgrade():
     op.drop_table('audit_entries')
     with op.batch_alter_table('attestations', schema=None) as batch_op:
         batch_op.drop_index('ix_attestations_version')
-        batch_op.drop_index(batch_op.f('ix_attestations_user_id'))
 
     op.drop_table('attestations')
     with op.batch_alter_table('users', schema=None) as batch_op:

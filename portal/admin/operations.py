@@ -1,6 +1,7 @@
 from flask import has_request_context, request
 from flask_login import current_user
 
+from ..auth.models import UserRole
 from ..extensions import db
 from ..security import Role
 from .models import AuditEntry, Division
@@ -28,8 +29,6 @@ def record(action: str, subject: str = "", details: dict | None = None, actor_id
 
 def set_roles(user, roles: set[Role], actor_id: int | None = None) -> bool:
     """Gives a user exactly these roles; records the change. Returns whether anything changed."""
-    from ..auth.models import UserRole
-
     before = set(user.roles)
     if before == roles:
         return False

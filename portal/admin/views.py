@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from ..auth.models import User
 from ..extensions import db
+from ..forms import render_form
 from ..pagination import page_count, requested_page
 from ..security import Role, requires
 from . import operations, queries
@@ -55,4 +56,4 @@ def user_roles(user_id: int):
                 flash(_("Roles of %(name)s are saved.", name=user.full_name), "success")
             db.session.commit()
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_roles.html", user=user, form=form), 422 if form.errors else 200
+    return render_form("admin/user_roles.html", form, user=user)

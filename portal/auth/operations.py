@@ -90,10 +90,15 @@ def sign_out(user: User) -> None:
     record("auth.sign_out", user.email, actor_id=user.id)
 
 
-def change_password(user: User, new_password: str) -> None:
+def change_password(user: User, current_password: str, new_password: str) -> bool:
+    """Replaces the password when the current one is right, ending every other session; records either way."""
+    if not user.check_password(current_password):
+        record("auth.password_change_failed", user.email, actor_id=user.id)
+        return False
     user.set_password(new_password)
     end_sessions(user)
     record("auth.password_change", user.email, actor_id=user.id)
+    return True
 
 
 def set_language(user: User, language: str) -> None:

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
+from ..forms import render_form
 from ..security import PUBLIC, requires, safe_next
 from . import operations
 from .forms import ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm, NewPasswordForm
@@ -43,7 +44,7 @@ def login():
                                       minutes=current_app.config["LOGIN_ACCOUNT_WINDOW_MINUTES"]))
         else:
             form.form_errors.append(_("The e-mail address or password is not correct."))
-    return render_template("auth/login.html", form=form), 200 if not form.errors and not form.form_errors else 422
+    return render_form("auth/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -63,17 +64,15 @@ def change_password():
     form = ChangePasswordForm()
     form.account_email = current_user.email
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            form.current.errors.append(_("The current password is not correct."))
-        else:
-            user = current_user._get_current_object()
-            operations.change_password(user, form.password.data)
-            db.session.commit()
+        user = current_user._get_current_object()
+        changed = operations.change_password(user, form.current.data, form.password.data)
+        db.session.commit()
+        if changed:
             login_user(user)
             flash(_("Your password is changed. Any other session you had open has ended."), "success")
             return redirect(url_for("home.index"))
-    status = 422 if form.errors else 200
-    return render_template("auth/change_password.html", form=form), status
+        form.current.errors.append(_("The current password is not correct."))
+    return render_form("auth/change_password.html", form)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -88,7 +87,7 @@ def forgot_password():
                 "The link works once, for %(minutes)d minutes.",
                 minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60), "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+    return render_form("auth/forgot_password.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -104,7 +103,7 @@ def reset_password(token: str):
         db.session.commit()
         flash(_("Your password is changed. Sign in with the new password."), "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form, token=token), 422 if form.errors else 200
+    return render_form("auth/reset_password.html", form, token=token)
 
 
 @bp.route("/language", methods=["POST"])

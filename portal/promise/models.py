@@ -98,7 +98,7 @@ class Attestation(Immutable, db.Model):
     __table_args__ = (UniqueConstraint("user_id", "version_id"), Index("ix_attestations_version", "version_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id"))
     language: Mapped[str] = mapped_column(String(2))
     attested_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,16 +10,17 @@ from .models import Attestation, Document, DocumentKind, DocumentVersion
 
 
 def current_versions() -> dict[DocumentKind, DocumentVersion]:
-    """The newest version of every published document."""
+    """The newest version of every published document, in DocumentKind order.
+
+    Versions rank as major * 1000 + minor: content.VERSION_PATTERN keeps both below 1000."""
     newest = (select(DocumentVersion.document_id, func.max(DocumentVersion.major * 1000 + DocumentVersion.minor)
                      .label("rank")).group_by(DocumentVersion.document_id).subquery())
     versions = db.session.scalars(
         select(DocumentVersion).join(newest, and_(
             DocumentVersion.document_id == newest.c.document_id,
             DocumentVersion.major * 1000 + DocumentVersion.minor == newest.c.rank)))
-    ordered = {kind: None for kind in DocumentKind}
-    ordered.update({version.document.kind: version for version in versions})
-    return {kind: version for kind, version in ordered.items() if version is not None}
+    found = {version.document.kind: version for version in versions}
+    return {kind: found[kind] for kind in DocumentKind if kind in found}
 
 
 def history(kind: DocumentKind) -> list[DocumentVersion]:
@@ -75,9 +76,6 @@ class DivisionAttestation:
     staff: int
     attested: dict[DocumentKind, int]
     attested_all: int
-
-    def percent(self, count: int) -> int:
-        return round(100 * count / self.staff) if self.staff else 0
 
 
 def division_summary(versions: dict[DocumentKind, DocumentVersion],

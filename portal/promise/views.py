@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..admin.queries import division_by_code
 from ..extensions import db
+from ..forms import render_form
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_response
 from ..security import Role, found_and_allowed, requires
@@ -29,13 +30,17 @@ def _current(slug: str):
 
 
 
+def _document_page(kind: DocumentKind, version, form: AttestationForm):
+    status = queries.status_for(current_user, {kind: version})[0]
+    return render_form("promise/document.html", form, kind=kind, version=version, status=status,
+                       text=version.text(_language()))
+
+
 @bp.route(f"/{DOCUMENT}")
 @requires("content.read")
 def document(slug: str):
     kind, versions = _current(slug)
-    status = queries.status_for(current_user, {kind: versions[kind]})[0]
-    return render_template("promise/document.html", kind=kind, version=versions[kind], status=status,
-                           text=versions[kind].text(_language()), form=AttestationForm())
+    return _document_page(kind, versions[kind], AttestationForm())
 
 
 @bp.route(f"/{DOCUMENT}/attest", methods=["POST"])
@@ -45,9 +50,7 @@ def attest(slug: str):
     version = versions[kind]
     form = AttestationForm()
     if not form.validate_on_submit():
-        status = queries.status_for(current_user, {kind: version})[0]
-        return render_template("promise/document.html", kind=kind, version=version, status=status,
-                               text=version.text(_language()), form=form), 422
+        return _document_page(kind, version, form)
     operations.attest(current_user, version, _language())
     db.session.commit()
     flash(_("Thank you. Your attestation to version %(version)s is recorded.", version=version.label), "success")

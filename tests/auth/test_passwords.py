@@ -79,6 +79,19 @@ def test_bad_password_change_is_refused_and_changes_nothing(app, client, factory
         assert db.session.get(User, user.id).password_hash == PASSWORD_HASH
 
 
+def test_wrong_current_password_is_audited(app, client, factory):
+    from portal.admin.models import AuditEntry
+
+    user = factory.user()
+    sign_in(client, user)
+    new = "long enough password"
+    post_form(client, "/account/password", {"current": "not my password", "password": new, "confirm": new},
+              token_from="/account/password")
+    with app.app_context():
+        entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.actor_id) == ("auth.password_change_failed", user.id)
+
+
 def test_password_reset_by_e_mail_works_once(app, client, factory, smtp):
     user = factory.user(language="fr")
     response = post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")

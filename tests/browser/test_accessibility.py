@@ -58,12 +58,18 @@ def test_pages_for_visitors_have_no_violations(app, live_server, browser_page, f
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_pages_for_signed_in_staff_have_no_violations(live_server, browser_page, factory, content, language):
+def test_pages_for_signed_in_staff_have_no_violations(app, live_server, browser_page, factory, content, language):
+    """One row per page, so the pagination of every listing is on the page as well."""
     everyone = factory.user(roles=("staff", "lead", "steward", "admin"), division="CXD", language=language)
     factory.user(division="CXD", name="Not Yet Attested")
     page = browser_page
     sign_in_browser(page, live_server, everyone)
-    found = scan(page, live_server, SIGNED_IN_PAGES, language)
+    app.config["PAGE_SIZE"] = 1
+    try:
+        found = scan(page, live_server, SIGNED_IN_PAGES, language)
+        assert page.locator("nav.pagination").count() == 1
+    finally:
+        app.config["PAGE_SIZE"] = 50
     page.goto(f"{live_server}/promise")
     page.click(".attestation button[type=submit]")
     page.wait_for_selector(".error-summary")
