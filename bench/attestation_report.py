@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.config import BASE_DIR, TestConfig  # noqa: E402
-from portal.content import load_documents, read_divisions_csv  # noqa: E402
+from portal.content import read_divisions_csv  # noqa: E402
 from portal.extensions import db  # noqa: E402
 
 STAFF = int(os.environ.get("BENCH_STAFF", "40000"))
@@ -30,18 +30,18 @@ TARGET_MS = 500
 
 
 def build(app) -> str:
-    from portal.admin.operations import import_divisions
+    from portal.auth.operations import import_divisions
     from portal.auth.models import User, UserRole
     from portal.promise.models import Attestation
-    from portal.promise.operations import sync_documents
+    from portal.promise.operations import sync_content
     from portal.promise.queries import current_versions
 
     with app.app_context():
         upgrade(directory=str(BASE_DIR / "migrations"))
         import_divisions(read_divisions_csv(BASE_DIR / "content" / "divisions.csv"))
-        sync_documents(load_documents(BASE_DIR / "content"))
+        sync_content(BASE_DIR / "content")
         db.session.commit()
-        from portal.admin.models import Division
+        from portal.auth.models import Division
 
         divisions = [division.id for division in db.session.scalars(db.select(Division).order_by(Division.id))]
         password = generate_password_hash("bench password 2026")

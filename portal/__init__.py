@@ -12,6 +12,7 @@ from .config import settings_for
 from .database import configure_sqlite
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .security import PUBLIC, apply_security_headers
+from .urls import BoundedIntegerConverter
 
 
 def select_locale() -> str:
@@ -53,6 +54,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from .home.views import bp as home_bp
     from .promise.views import bp as promise_bp
 
+    app.url_map.converters["int"] = BoundedIntegerConverter
     register_user_loader(login_manager)
     for blueprint in (home_bp, auth_bp, promise_bp, admin_bp):
         app.register_blueprint(blueprint)
@@ -103,6 +105,9 @@ def _register_error_handlers(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from .promise.models import DocumentKind
+
     @app.context_processor
     def portal_context():
-        return {"current_language": str(get_locale()), "format_date": format_date, "format_datetime": format_datetime}
+        return {"current_language": str(get_locale()), "format_date": format_date, "format_datetime": format_datetime,
+                "document_kinds": list(DocumentKind)}

@@ -6,10 +6,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .admin.operations import import_divisions, set_roles
-from .admin.queries import division_by_code
-from .auth.operations import create_user, user_by_email
-from .content import ContentError, load_documents, read_divisions_csv
+from .auth.operations import create_user, import_divisions, set_roles
+from .auth.queries import division_by_code, user_by_email
+from .content import ContentError, read_divisions_csv
 from .extensions import db
 from .security import Role
 
@@ -39,10 +38,10 @@ def register_commands(app: Flask) -> None:
     @content.command("sync")
     def content_sync():
         """Load content/ into versioned rows; unchanged files are left alone."""
-        from .promise.operations import sync_documents
+        from .promise.operations import sync_content
 
         try:
-            outcomes = sync_documents(load_documents(current_app.config["CONTENT_DIR"]))
+            outcomes = sync_content(current_app.config["CONTENT_DIR"])
         except ContentError as error:
             _fail("content not loaded; nothing was changed:\n  " + "\n  ".join(error.problems))
         db.session.commit()

@@ -12,7 +12,6 @@ import yaml
 from markdown_it import MarkdownIt
 
 LANGUAGES = ("en", "fr")
-DOCUMENT_SLUGS = ("promise", "standards", "code-of-conduct")
 VERSION_PATTERN = re.compile(r"^(\d{1,3})\.(\d{1,3})$")
 REQUIRED_FIELDS = ("title", "version", "effective_date", "change", "change_summary")
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code", "br", "hr"}
@@ -138,10 +137,10 @@ def load_document(content_dir: Path, slug: str, problems: list[str]) -> Document
     return DocumentSource(slug, major, minor, effective, change, texts)
 
 
-def load_documents(content_dir: Path) -> list[DocumentSource]:
-    """Every published document, or ContentError listing every problem found."""
+def load_documents(content_dir: Path, slugs: list[str]) -> list[DocumentSource]:
+    """The named documents, or ContentError listing every problem found."""
     problems: list[str] = []
-    documents = [load_document(Path(content_dir), slug, problems) for slug in DOCUMENT_SLUGS]
+    documents = [load_document(Path(content_dir), slug, problems) for slug in slugs]
     if problems:
         raise ContentError(problems)
     return [document for document in documents if document is not None]

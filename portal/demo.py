@@ -2,10 +2,9 @@
 from datetime import date
 from pathlib import Path
 
-from .admin.operations import import_divisions
-from .admin.queries import division_by_code
 from .content import read_divisions_csv
-from .auth.operations import create_user, user_by_email
+from .auth.operations import create_user, import_divisions
+from .auth.queries import division_by_code, user_by_email
 from .security import Role
 
 DEMO_ACCOUNTS = [

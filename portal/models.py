@@ -1,6 +1,6 @@
 """Every model, imported in one place so migrations and the app see the whole schema."""
-from .admin.models import AuditEntry, Division
-from .auth.models import User, UserRole
+from .audit import AuditEntry
+from .auth.models import Division, User, UserRole
 from .promise.models import Attestation, Document, DocumentText, DocumentVersion
 
 __all__ = ["AuditEntry", "Attestation", "Division", "Document", "DocumentText", "DocumentVersion", "User",

@@ -1,5 +1,4 @@
 """Roles, named permissions, the permission decorator, object access and security headers."""
-import enum
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TypeVar
@@ -9,31 +8,24 @@ from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .enums import TitledEnum
 from .extensions import login_manager
 
 
 T = TypeVar("T")
 
 
-class Role(enum.StrEnum):
+class Role(TitledEnum):
     STAFF = "staff"
     LEAD = "lead"
     STEWARD = "steward"
     COMMITTEE = "committee"
     ADMIN = "admin"
 
-    @property
-    def title(self) -> str:
-        return str(ROLE_TITLES[self])
-
-
-ROLE_TITLES = {
-    Role.STAFF: _l("Staff member"),
-    Role.LEAD: _l("Divisional lead"),
-    Role.STEWARD: _l("Steward"),
-    Role.COMMITTEE: _l("Awards committee member"),
-    Role.ADMIN: _l("Administrator"),
-}
+    @classmethod
+    def titles(cls) -> dict:
+        return {cls.STAFF: _l("Staff member"), cls.LEAD: _l("Divisional lead"), cls.STEWARD: _l("Steward"),
+                cls.COMMITTEE: _l("Awards committee member"), cls.ADMIN: _l("Administrator")}
 
 EVERYONE = frozenset(Role)
 PUBLIC = "public"

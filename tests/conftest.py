@@ -83,11 +83,10 @@ def factory(app):
 @pytest.fixture
 def content(app):
     """The documents in content/, published as they are in the repository."""
-    from portal.content import load_documents
-    from portal.promise.operations import sync_documents
+    from portal.promise.operations import sync_content
 
     with app.app_context():
-        sync_documents(load_documents(app.config["CONTENT_DIR"]))
+        sync_content(app.config["CONTENT_DIR"])
         db.session.commit()
 
 
@@ -99,8 +98,8 @@ class Factory:
         self.count = 0
 
     def division(self, code: str = "CXD", name_en: str | None = None, name_fr: str | None = None) -> int:
-        from portal.admin.models import Division
-        from portal.admin.queries import division_by_code
+        from portal.auth.models import Division
+        from portal.auth.queries import division_by_code
 
         with self.app.app_context():
             division = division_by_code(code)

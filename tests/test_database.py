@@ -54,7 +54,7 @@ def test_sqlite_uses_wal_and_a_busy_timeout(app):
 def test_concurrent_writers_wait_for_each_other(app, factory):
     """Each writer reads then writes in one transaction; BEGIN IMMEDIATE makes the others queue."""
     sqlite_only(app)
-    from portal.admin.models import Division
+    from portal.auth.models import Division
 
     division_id = factory.division("RACE")
     errors = []

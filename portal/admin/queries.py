@@ -1,8 +1,8 @@
 from sqlalchemy import func, select
 
+from ..audit import AuditEntry
 from ..auth.models import User
 from ..extensions import db
-from .models import AuditEntry, Division
 
 
 def audit_page(page: int, per_page: int, action: str | None = None) -> tuple[list[AuditEntry], int]:
@@ -19,14 +19,6 @@ def audit_page(page: int, per_page: int, action: str | None = None) -> tuple[lis
 
 def audit_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
-
-
-def all_divisions() -> list[Division]:
-    return list(db.session.scalars(select(Division).order_by(Division.name_en)))
-
-
-def division_by_code(code: str) -> Division | None:
-    return db.session.scalar(select(Division).where(Division.code == code))
 
 
 def users_page(page: int, per_page: int) -> tuple[list[User], int]:

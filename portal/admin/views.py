@@ -7,7 +7,8 @@ from ..extensions import db
 from ..forms import render_form
 from ..pagination import page_count, requested_page
 from ..security import Role, requires
-from . import operations, queries
+from ..auth import operations
+from . import queries
 from .forms import RolesForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -8,12 +8,32 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import utcnow
+from ..enums import enum_column
 from ..extensions import db
 from ..security import Role, has_permission
 
 
 def new_session_token() -> str:
     return secrets.token_hex(16)
+
+
+class Division(db.Model):
+    """A division of the public service; staff belong to one."""
+
+    __tablename__ = "divisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_fr: Mapped[str] = mapped_column(String(200))
+
+    def name(self, language: str) -> str:
+        return self.name_fr if language == "fr" else self.name_en
+
+    def can_view(self, user: "User", area: str) -> bool:
+        """Whether the user may see this division's figures in a reporting area (e.g. `attestation`)."""
+        visible = user.visible_division_ids(area)
+        return visible is None or self.id in visible
 
 
 class User(UserMixin, db.Model):
@@ -45,6 +65,16 @@ class User(UserMixin, db.Model):
     def can(self, permission: str) -> bool:
         return has_permission(self.roles, permission)
 
+    def visible_division_ids(self, area: str) -> frozenset[int] | None:
+        """The divisions whose figures in `area` this user may see: None for every division.
+
+        `<area>.report_all` opens every division; `<area>.report` only the user's own."""
+        if self.can(f"{area}.report_all"):
+            return None
+        if self.can(f"{area}.report") and self.division_id is not None:
+            return frozenset({self.division_id})
+        return frozenset()
+
     def get_id(self) -> str:
         """The session names the user and the current session token, so rotating it ends sessions."""
         return f"{self.id}:{self.session_token}"
@@ -63,8 +93,6 @@ class UserRole(db.Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20,
-                                               values_callable=lambda roles: [r.value for r in roles]),
-                                       primary_key=True)
+    role: Mapped[Role] = enum_column(Role, primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")

@@ -10,12 +10,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from .. import mailer
-from ..admin.models import AuditEntry, Division
-from ..admin.operations import record, set_roles
+from ..audit import AuditEntry, record
 from ..database import utcnow
 from ..extensions import db
 from ..security import Role
-from .models import User, new_session_token
+from .models import Division, User, UserRole, new_session_token
+from .queries import normalize_email, user_by_email
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
@@ -34,10 +34,6 @@ class SignInResult:
     user: User | None = None
 
 
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
 def password_problem(password: str, email: str = "") -> str | None:
     """Why a new password is not acceptable, in the user's language, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -47,10 +43,6 @@ def password_problem(password: str, email: str = "") -> str | None:
     if email and password.strip().lower() == normalize_email(email):
         return _("Do not use your e-mail address as your password.")
     return None
-
-
-def user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 def _recent_failures(email: str) -> int:
@@ -176,3 +168,34 @@ def create_user(email: str, full_name: str, password: str, roles: set[Role], div
     record("users.create", f"user:{user.id}", {"email": email})
     set_roles(user, roles or {Role.STAFF})
     return user
+
+
+def set_roles(user: User, roles: set[Role], actor_id: int | None = None) -> bool:
+    """Gives a user exactly these roles; records the change. Returns whether anything changed."""
+    before = set(user.roles)
+    if before == roles:
+        return False
+    user.role_rows = [row for row in user.role_rows if row.role in roles]
+    user.role_rows.extend(UserRole(role=role) for role in sorted(roles - before))
+    db.session.flush()
+    record("roles.change", f"user:{user.id}",
+           {"email": user.email, "before": sorted(before), "after": sorted(roles)}, actor_id=actor_id)
+    return True
+
+
+def import_divisions(rows: list[dict[str, str]]) -> tuple[int, int]:
+    """Creates or renames divisions by code; returns (created, updated)."""
+    existing = {division.code: division for division in db.session.scalars(select(Division))}
+    created = updated = 0
+    for row in rows:
+        division = existing.get(row["code"])
+        if division is None:
+            db.session.add(Division(code=row["code"], name_en=row["name_en"], name_fr=row["name_fr"]))
+            created += 1
+        elif (division.name_en, division.name_fr) != (row["name_en"], row["name_fr"]):
+            division.name_en, division.name_fr = row["name_en"], row["name_fr"]
+            updated += 1
+    db.session.flush()
+    if created or updated:
+        record("divisions.import", "divisions", {"created": created, "updated": updated})
+    return created, updated

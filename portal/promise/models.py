@@ -1,4 +1,3 @@
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -6,35 +5,37 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import Immutable, utcnow
+from ..enums import TitledEnum, enum_column
 from ..extensions import db
 
 
-class DocumentKind(enum.StrEnum):
-    """The published documents, by the slug of their address and content folder."""
+class DocumentKind(TitledEnum):
+    """The published documents, in the order staff meet them; the value is the address and content folder."""
 
     PROMISE = "promise"
     STANDARDS = "standards"
     CODE_OF_CONDUCT = "code-of-conduct"
 
+    @classmethod
+    def titles(cls) -> dict:
+        return {cls.PROMISE: _l("Service Promise"), cls.STANDARDS: _l("City-wide Service Standards"),
+                cls.CODE_OF_CONDUCT: _l("Service User Code of Conduct")}
+
     @property
-    def title(self) -> str:
-        return str(DOCUMENT_TITLES[self])
+    def short_title(self) -> str:
+        """The name in the navigation."""
+        short = {DocumentKind.PROMISE: _l("Service Promise"), DocumentKind.STANDARDS: _l("Service Standards"),
+                 DocumentKind.CODE_OF_CONDUCT: _l("Code of Conduct")}
+        return str(short[self])
 
 
-DOCUMENT_TITLES = {
-    DocumentKind.PROMISE: _l("Service Promise"),
-    DocumentKind.STANDARDS: _l("City-wide Service Standards"),
-    DocumentKind.CODE_OF_CONDUCT: _l("Service User Code of Conduct"),
-}
-
-
-class ChangeKind(enum.StrEnum):
+class ChangeKind(TitledEnum):
     MAJOR = "major"
     MINOR = "minor"
 
-    @property
-    def title(self) -> str:
-        return str(_l("Major change") if self is ChangeKind.MAJOR else _l("Minor change"))
+    @classmethod
+    def titles(cls) -> dict:
+        return {cls.MAJOR: _l("Major change"), cls.MINOR: _l("Minor change")}
 
 
 class Document(db.Model):
@@ -59,8 +60,7 @@ class DocumentVersion(Immutable, db.Model):
     major: Mapped[int]
     minor: Mapped[int]
     effective_date: Mapped[date]
-    change: Mapped[ChangeKind] = mapped_column(db.Enum(ChangeKind, native_enum=False, length=10,
-                                                       values_callable=lambda kinds: [k.value for k in kinds]))
+    change: Mapped[ChangeKind] = enum_column(ChangeKind, length=10)
     checksum: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
 

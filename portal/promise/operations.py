@@ -1,11 +1,12 @@
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
-from ..admin.operations import record
-from ..content import ContentError, DocumentSource, render_markdown
+from ..audit import record
+from ..content import ContentError, DocumentSource, load_documents, render_markdown
 from ..extensions import db
-from .models import Attestation, ChangeKind, Document, DocumentText, DocumentVersion
+from .models import Attestation, ChangeKind, Document, DocumentKind, DocumentText, DocumentVersion
 from .queries import current_versions
 
 
@@ -57,6 +58,11 @@ def sync_documents(sources: list[DocumentSource]) -> list[SyncOutcome]:
         record("content.sync", f"document:{source.slug}@{source.label}", {"change": source.change})
         outcomes.append(SyncOutcome(source.slug, source.label, True))
     return outcomes
+
+
+def sync_content(content_dir: Path) -> list[SyncOutcome]:
+    """Reads every document kind from content/ and publishes what changed; ContentError loads nothing."""
+    return sync_documents(load_documents(content_dir, [kind.value for kind in DocumentKind]))
 
 
 def attest(user, version: DocumentVersion, language: str) -> Attestation:

@@ -3,8 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, exists, false, func, or_, select
 
-from ..admin.models import Division
-from ..auth.models import User
+from ..auth.models import Division, User
 from ..extensions import db
 from .models import Attestation, Document, DocumentKind, DocumentVersion
 

@@ -3,26 +3,27 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.queries import division_by_code
+from ..auth.queries import division_by_code
 from ..extensions import db
 from ..forms import render_form
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_response
-from ..security import Role, found_and_allowed, requires
+from ..security import found_and_allowed, requires
+from ..urls import enum_converter
 from . import operations, queries
 from .forms import AttestationForm
 from .models import DocumentKind
 
 bp = Blueprint("promise", __name__)
-DOCUMENT = "<any(promise, standards, 'code-of-conduct'):slug>"
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("document", enum_converter(DocumentKind)))
+DOCUMENT = "<document:kind>"
 
 
 def _language() -> str:
     return str(get_locale())
 
 
-def _current(slug: str):
-    kind = DocumentKind(slug)
+def _current(kind: DocumentKind):
     versions = queries.current_versions()
     if kind not in versions:
         abort(404)
@@ -38,15 +39,15 @@ def _document_page(kind: DocumentKind, version, form: AttestationForm):
 
 @bp.route(f"/{DOCUMENT}")
 @requires("content.read")
-def document(slug: str):
-    kind, versions = _current(slug)
+def document(kind: DocumentKind):
+    kind, versions = _current(kind)
     return _document_page(kind, versions[kind], AttestationForm())
 
 
 @bp.route(f"/{DOCUMENT}/attest", methods=["POST"])
 @requires("attestation.submit")
-def attest(slug: str):
-    kind, versions = _current(slug)
+def attest(kind: DocumentKind):
+    kind, versions = _current(kind)
     version = versions[kind]
     form = AttestationForm()
     if not form.validate_on_submit():
@@ -54,13 +55,12 @@ def attest(slug: str):
     operations.attest(current_user, version, _language())
     db.session.commit()
     flash(_("Thank you. Your attestation to version %(version)s is recorded.", version=version.label), "success")
-    return redirect(url_for("promise.document", slug=slug))
+    return redirect(url_for("promise.document", kind=kind))
 
 
 @bp.route(f"/{DOCUMENT}/history")
 @requires("content.read")
-def history(slug: str):
-    kind = DocumentKind(slug)
+def history(kind: DocumentKind):
     versions = queries.history(kind)
     if not versions:
         abort(404)
@@ -69,42 +69,33 @@ def history(slug: str):
 
 @bp.route(f"/{DOCUMENT}/versions/<int:major>.<int:minor>")
 @requires("content.read")
-def version(slug: str, major: int, minor: int):
-    kind = DocumentKind(slug)
+def version(kind: DocumentKind, major: int, minor: int):
     found = queries.version(kind, major, minor) or abort(404)
     return render_template("promise/version.html", kind=kind, version=found, text=found.text(_language()))
 
 
 @bp.route(f"/{DOCUMENT}/pdf")
 @requires("content.read")
-def pdf(slug: str):
-    kind, versions = _current(slug)
+def pdf(kind: DocumentKind):
+    kind, versions = _current(kind)
     version = versions[kind]
     language = _language()
     html = render_template("promise/document_pdf.html", kind=kind, version=version, text=version.text(language))
-    return pdf_response(html, f"{slug}-{version.label}-{language}.pdf")
-
-
-def _visible_division_ids() -> list[int] | None:
-    """None means every division (stewards); a lead sees only their own."""
-    if Role.STEWARD in current_user.roles:
-        return None
-    return [current_user.division_id] if current_user.division_id else []
+    return pdf_response(html, f"{kind.value}-{version.label}-{language}.pdf")
 
 
 @bp.route("/attestation/")
 @requires("attestation.report")
 def report():
     versions = queries.current_versions()
-    summary = queries.division_summary(versions, _visible_division_ids())
+    summary = queries.division_summary(versions, current_user.visible_division_ids("attestation"))
     return render_template("promise/report.html", versions=versions, summary=summary, language=_language())
 
 
 @bp.route("/attestation/<code>")
 @requires("attestation.report")
 def division_report(code: str):
-    visible = _visible_division_ids()
-    division = found_and_allowed(division_by_code(code), lambda found: visible is None or found.id in visible)
+    division = found_and_allowed(division_by_code(code), lambda found: found.can_view(current_user, "attestation"))
     versions = queries.current_versions()
     page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]

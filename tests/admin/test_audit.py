@@ -1,6 +1,6 @@
 import pytest
 
-from portal.admin.models import AuditEntry
+from portal.audit import AuditEntry
 from portal.auth.models import User
 from portal.database import ImmutableRowError
 from portal.extensions import db
@@ -35,7 +35,7 @@ def test_unknown_filter_shows_everything_with_a_message(client, factory):
 def test_audit_entries_cannot_be_changed_or_deleted(app, factory):
     factory.user()
     with app.test_request_context():
-        from portal.admin.operations import record
+        from portal.audit import record
 
         entry = record("test.entry", "subject")
         db.session.commit()

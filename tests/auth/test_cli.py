@@ -1,6 +1,7 @@
 import pytest
 
-from portal.admin.models import AuditEntry, Division
+from portal.audit import AuditEntry
+from portal.auth.models import Division
 from portal.auth.models import User
 from portal.extensions import db
 from portal.security import Role

@@ -80,7 +80,7 @@ def test_bad_password_change_is_refused_and_changes_nothing(app, client, factory
 
 
 def test_wrong_current_password_is_audited(app, client, factory):
-    from portal.admin.models import AuditEntry
+    from portal.audit import AuditEntry
 
     user = factory.user()
     sign_in(client, user)

@@ -1,4 +1,4 @@
-from portal.admin.models import AuditEntry
+from portal.audit import AuditEntry
 from portal.extensions import db
 from tests.conftest import messages, page, post_form, sign_in
 

@@ -3,11 +3,10 @@ import shutil
 import pytest
 from sqlalchemy import event
 
-from portal.admin.models import AuditEntry
-from portal.content import load_documents
+from portal.audit import AuditEntry
 from portal.extensions import db
 from portal.promise.models import Attestation
-from portal.promise.operations import sync_documents
+from portal.promise.operations import sync_content
 from tests.conftest import messages, page, post_form, sign_in
 
 
@@ -27,7 +26,7 @@ def publish(app, tmp_path, slug, version, change):
         text = text.replace("change: major", f"change: {change}", 1).replace("change: minor", f"change: {change}", 1)
         path.write_text(text + f"\nRevised for {version}.\n", encoding="utf-8")
     with app.app_context():
-        sync_documents(load_documents(copy))
+        sync_content(copy)
         db.session.commit()
 
 

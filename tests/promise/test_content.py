@@ -5,11 +5,11 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.content import ContentError, load_documents, render_markdown
+from portal.content import ContentError, render_markdown
 from portal.database import ImmutableRowError
 from portal.extensions import db
 from portal.promise.models import DocumentVersion
-from portal.promise.operations import sync_documents
+from portal.promise.operations import sync_content
 from portal.promise.queries import current_versions
 
 
@@ -22,7 +22,7 @@ def content_dir(app, tmp_path):
 
 def sync(app, content_dir):
     with app.app_context():
-        outcomes = sync_documents(load_documents(content_dir))
+        outcomes = sync_content(content_dir)
         db.session.commit()
         return [(outcome.slug, outcome.label, outcome.published) for outcome in outcomes]
 

@@ -1,0 +1,47 @@
+"""The append-only audit log: a base module every feature may use to record what happened."""
+from datetime import datetime
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .database import Immutable, utcnow
+from .extensions import db
+
+
+class AuditEntry(Immutable, db.Model):
+    """One append-only record of a sign-in, a change, or access to personal information."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_action_subject_time", "action", "subject", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(255), default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    actor = relationship("User", lazy="joined")
+
+
+def _current_actor_id() -> int | None:
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+def record(action: str, subject: str = "", details: dict | None = None, actor_id: int | None = None) -> AuditEntry:
+    """Appends an audit entry: who (the signed-in user unless named), what, when and from where."""
+    entry = AuditEntry(
+        action=action,
+        subject=subject[:255],
+        details=details or {},
+        actor_id=actor_id if actor_id is not None else _current_actor_id(),
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
