@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import settings_for
 from .database import configure_sqlite
@@ -34,6 +35,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
+    if app.config.get("TRUSTED_PROXIES"):
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
     login_manager.init_app(app)

@@ -48,6 +48,9 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600
     PAGE_SIZE = 50
     PREFERRED_URL_SCHEME = "https"
+    SERVER_NAME: str | None = None
+    TRUSTED_HOSTS: list[str] | None = None
+    TRUSTED_PROXIES = 0
 
     @classmethod
     def defaults(cls) -> dict:
@@ -72,7 +75,14 @@ class Config:
         settings["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", cls.MAIL_DEFAULT_SENDER)
         settings["RATELIMIT_STORAGE_URI"] = env.get("REDIS_URL", cls.RATELIMIT_STORAGE_URI)
         settings["SESSION_COOKIE_SECURE"] = _flag("SESSION_COOKIE_SECURE", cls.SESSION_COOKIE_SECURE)
-        settings["SERVER_NAME"] = env.get("SERVER_NAME") or None
+        settings["SERVER_NAME"] = env.get("SERVER_NAME") or cls.SERVER_NAME
+        if settings["ENVIRONMENT"] == "production" and not settings["SERVER_NAME"]:
+            raise ConfigurationError("SERVER_NAME must be set to the portal's host name (export "
+                                     "SERVER_NAME=portal.example.org): links in e-mail are built from it.")
+        if settings["SERVER_NAME"]:
+            extra = [name.strip() for name in env.get("TRUSTED_HOSTS", "").split(",") if name.strip()]
+            settings["TRUSTED_HOSTS"] = [_host_name(settings["SERVER_NAME"]), *extra]
+        settings["TRUSTED_PROXIES"] = _count("TRUSTED_PROXIES", cls.TRUSTED_PROXIES)
         return settings
 
 
@@ -81,6 +91,7 @@ class DevelopmentConfig(Config):
     SECRET_KEY = DEVELOPMENT_SECRET
     SESSION_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
+    TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
 
 
 class TestConfig(Config):
@@ -89,11 +100,25 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     SESSION_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
-    SERVER_NAME = None
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
     LOGIN_ADDRESS_LIMIT = "1000 per minute"
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "test": TestConfig}
+
+
+def _host_name(server_name: str) -> str:
+    """The host of a SERVER_NAME such as portal.example.org:8443, without the port."""
+    return server_name.rsplit(":", 1)[0] if not server_name.endswith("]") else server_name
+
+
+def _count(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit():
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}.")
+    return int(value)
 
 
 def _database_url(url: str) -> str:

@@ -91,8 +91,10 @@ def found_and_allowed(obj: T | None, allowed: Callable[[T], bool]) -> T:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """A local path to go back to, never another site."""
+    """A local path to go back to, never another site, and nothing that could split a header."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    if len(target) > 2000 or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

@@ -2,16 +2,22 @@
 # Installs the Debian packages the portal needs when they are missing, or stops with a clear message.
 #   runtime: what WeasyPrint needs (pango, harfbuzz subsetting, a font with French accents) and venv
 #   test:    the same, plus the system Chromium for the browser and accessibility tests
+#   bench:   the same as runtime, plus the wrk HTTP load generator for `make bench`
 set -euo pipefail
 mode=${1:-runtime}
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 wanted=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-[ "$mode" = test ] && wanted+=(chromium)
+case "$mode" in
+  runtime) ;;
+  test) wanted+=(chromium) ;;
+  bench) wanted+=(wrk) ;;
+  *) echo "system-deps: unknown mode '$mode' (runtime, test or bench)" >&2; exit 2 ;;
+esac
 
 if ! command -v dpkg-query >/dev/null; then
-  echo "system-deps: this is not a Debian system; install pango, libharfbuzz-subset0, DejaVu fonts and chromium yourself." >&2
+  echo "system-deps: this is not a Debian system; install pango, libharfbuzz-subset0, DejaVu fonts, chromium (tests) and wrk (bench) yourself." >&2
   exit 0
 fi
 

@@ -1,11 +1,16 @@
-"""Shared fixtures: the app on SQLite (or TEST_DATABASE_URL), a clean database per test, factories, sign-in."""
+"""Shared fixtures: the app on SQLite (or TEST_DATABASE_URL), a clean database per test, factories, sign-in,
+statement counting, a real SMTP inbox and the command-line runner."""
 import os
+import socket
+import time
+from email import message_from_bytes
 from types import SimpleNamespace
 
 import pytest
+from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, event, text
 from werkzeug.security import generate_password_hash
 
 from portal import create_app
@@ -81,6 +86,78 @@ def factory(app):
 
 
 @pytest.fixture
+def cli(app):
+    """Runs a `flask` command in-process: cli("content", "sync")."""
+    runner = app.test_cli_runner()
+    return lambda *args, input=None: runner.invoke(args=[str(arg) for arg in args], input=input)
+
+
+class StatementCounter:
+    """Counts the SQL statements sent while the block runs."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def _count(self, *_args) -> None:
+        self.count += 1
+
+    def __enter__(self) -> "StatementCounter":
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+@pytest.fixture
+def count_statements(app):
+    """`with count_statements() as counted: ...` then `counted.count`."""
+    with app.app_context():
+        engine = db.engine
+    return lambda: StatementCounter(engine)
+
+
+class Inbox:
+    """What a real SMTP server on 127.0.0.1 received."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 Message accepted for delivery"
+
+    def wait(self, count: int = 1, seconds: float = 5.0):
+        deadline = time.monotonic() + seconds
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server (aiosmtpd) the portal sends to for the length of the test."""
+    port = free_port()
+    inbox = Inbox(port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    monkeypatch.setattr(app.extensions["mail"], "server", "127.0.0.1")
+    monkeypatch.setattr(app.extensions["mail"], "port", port)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
 def content(app):
     """The documents in content/, published as they are in the repository."""
     from portal.promise.operations import sync_content
@@ -141,8 +218,8 @@ def post_form(client, path: str, data: dict, token_from: str = "/login", **kwarg
     return client.post(path, data={"csrf_token": csrf_token(client, token_from), **data}, **kwargs)
 
 
-def sign_in(client, user, password: str | None = None):
-    response = post_form(client, "/login", {"email": user.email, "password": password or user.password})
+def sign_in(client, user, password: str | None = None, **kwargs):
+    response = post_form(client, "/login", {"email": user.email, "password": password or user.password}, **kwargs)
     assert response.status_code == 302, page(response).get_text(" ", strip=True)[:500]
     return response
 

@@ -13,29 +13,83 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app("production")
 
 
-def test_production_takes_the_secret_key_and_database_from_the_environment(monkeypatch):
+def test_production_refuses_to_start_without_a_server_name(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.delenv("SERVER_NAME", raising=False)
+    with pytest.raises(ConfigurationError, match="SERVER_NAME"):
+        create_app("production")
+
+
+def test_production_takes_its_settings_from_the_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     monkeypatch.setenv("DATABASE_URL", "postgres://someone@127.0.0.1:5432/portal")
+    monkeypatch.setenv("SERVER_NAME", "portal.city.example:8443")
+    monkeypatch.setenv("TRUSTED_HOSTS", "portal-internal.city.example")
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
     settings = settings_for("production")
     assert settings["SECRET_KEY"] == "from-the-environment"
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@127.0.0.1:5432/portal"
     assert settings["SESSION_COOKIE_SECURE"] is True
-    monkeypatch.setenv("SERVER_NAME", "portal.city.example")
-    assert settings_for("production")["SERVER_NAME"] == "portal.city.example"
+    assert settings["SERVER_NAME"] == "portal.city.example:8443"
+    assert settings["TRUSTED_HOSTS"] == ["portal.city.example", "portal-internal.city.example"]
+    assert settings["TRUSTED_PROXIES"] == 2
+    monkeypatch.setenv("TRUSTED_PROXIES", "two")
+    with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES"):
+        settings_for("production")
 
 
-def test_reset_links_use_the_configured_host_not_the_request_host(database_url, factory):
-    from portal.auth.models import User
-    from portal.auth.operations import reset_token
+def test_requests_for_another_host_are_refused(client):
+    response = client.get("/login", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert response.headers["Content-Security-Policy"]
+    assert client.get("/login", headers={"Host": "localhost"}).status_code == 200
+
+
+def test_e_mailed_reset_links_never_take_their_host_from_the_request(database_url, factory, smtp):
+    portal_app = create_app(settings_for_tests(database_url, SERVER_NAME="portal.city.example",
+                                               TRUSTED_HOSTS=["portal.city.example"], MAIL_SERVER="127.0.0.1",
+                                               MAIL_PORT=smtp.port))
+    user = factory.user()
+    client = portal_app.test_client()
+    poisoned = client.post("/password/forgot", data={"email": user.email}, headers={"Host": "evil.example"})
+    assert poisoned.status_code == 400
+    form = page(client.get("/password/forgot", base_url="http://portal.city.example"))
+    token = form.find("input", attrs={"name": "csrf_token"})["value"]
+    sent = client.post("/password/forgot", data={"email": user.email, "csrf_token": token},
+                       base_url="http://portal.city.example")
+    assert sent.status_code == 302
+    (_recipients, message), = smtp.wait()
+    body = message.get_payload(decode=True).decode()
+    assert "http://portal.city.example/password/reset/" in body and "evil.example" not in body
+
+
+@pytest.mark.parametrize("host", ["evil..example", "x" * 300, "[::1", "a b", "host:99999", "évil.example"])
+def test_a_malformed_host_gets_the_portals_own_400_page(client, host):
+    response = client.get("/promise/versions/2.0", headers={"Host": host})
+    assert response.status_code == 400
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "The request could not be understood." in page(response).get_text()
+
+
+def test_https_answers_carry_strict_transport_security(client):
+    assert "max-age=" in client.get("/login", base_url="https://localhost").headers["Strict-Transport-Security"]
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+def test_behind_a_trusted_proxy_the_real_client_address_is_recorded(database_url, factory):
+    from portal.audit import AuditEntry
     from portal.extensions import db
 
-    app = create_app(settings_for_tests(database_url, SERVER_NAME="portal.city.example"))
-    user_id = factory.user().id
-    with app.test_request_context("/", base_url="http://attacker.example"):
-        from flask import url_for
-
-        link = url_for("auth.reset_password", token=reset_token(db.session.get(User, user_id)), _external=True)
-    assert link.startswith("http://portal.city.example/password/reset/")
+    proxied = create_app(settings_for_tests(database_url, TRUSTED_PROXIES=1))
+    user = factory.user()
+    client = proxied.test_client()
+    sign_in(client, user, headers={"X-Forwarded-For": "203.0.113.9"})
+    direct = create_app(settings_for_tests(database_url))
+    sign_in(direct.test_client(), user, headers={"X-Forwarded-For": "203.0.113.10"})
+    with proxied.app_context():
+        addresses = db.session.scalars(db.select(AuditEntry.ip_address).where(AuditEntry.action == "auth.sign_in")
+                                       .order_by(AuditEntry.id)).all()
+    assert addresses == ["203.0.113.9", "127.0.0.1"]
 
 
 def test_unknown_environment_is_a_start_up_error():

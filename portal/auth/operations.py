@@ -1,13 +1,16 @@
 import enum
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import mailer
 from ..audit import AuditEntry, record
@@ -45,12 +48,23 @@ def password_problem(password: str, email: str = "") -> str | None:
     return None
 
 
+FRESH_START_ACTIONS = ("auth.sign_in", "auth.password_reset")
+
+
+@cache
+def _unknown_account_hash() -> str:
+    """A hash to check passwords against when no account matches, so both paths do the same work."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def _recent_failures(email: str) -> int:
+    """Failed sign-ins in the lock-out window since the last sign-in or completed password reset."""
     config = current_app.config
     since = utcnow() - timedelta(minutes=config["LOGIN_ACCOUNT_WINDOW_MINUTES"])
     last_success = db.session.scalar(
         select(func.max(AuditEntry.occurred_at))
-        .where(AuditEntry.action == "auth.sign_in", AuditEntry.subject == email, AuditEntry.occurred_at >= since))
+        .where(AuditEntry.action.in_(FRESH_START_ACTIONS), AuditEntry.subject == email,
+               AuditEntry.occurred_at >= since))
     return db.session.scalar(
         select(func.count(AuditEntry.id))
         .where(AuditEntry.action == "auth.sign_in_failed", AuditEntry.subject == email,
@@ -64,7 +78,8 @@ def sign_in(email: str, password: str) -> SignInResult:
         record("auth.sign_in_refused", email, {"reason": "too many failures"})
         return SignInResult(SignInOutcome.LOCKED)
     user = user_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    password_matches = check_password_hash(user.password_hash if user else _unknown_account_hash(), password)
+    if user is None or not user.active or not password_matches:
         record("auth.sign_in_failed", email, actor_id=user.id if user else None)
         return SignInResult(SignInOutcome.INVALID)
     record("auth.sign_in", email, actor_id=user.id)

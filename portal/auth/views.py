@@ -16,6 +16,11 @@ def _address_limit() -> str:
     return current_app.config["LOGIN_ADDRESS_LIMIT"]
 
 
+def _failed(response) -> bool:
+    """Only refused sign-ins count against an address, so a busy office behind one address is not locked out."""
+    return response.status_code >= 400
+
+
 def _start_session(user) -> None:
     chosen_language = session.get("lang")
     session.clear()
@@ -25,7 +30,7 @@ def _start_session(user) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 @requires(PUBLIC)
 def login():
     form = LoginForm(next=request.args.get("next", ""))

@@ -1,45 +1,12 @@
 import re
-import socket
 import time
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from portal.auth.models import User
 from portal.extensions import db
+from portal.audit import AuditEntry
 from tests.conftest import PASSWORD_HASH, messages, page, post_form, sign_in
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 Message accepted for delivery"
-
-    def wait(self, count: int = 1, seconds: float = 5.0):
-        deadline = time.monotonic() + seconds
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.messages
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    app.extensions["mail"].server = "127.0.0.1"
-    app.extensions["mail"].port = port
-    yield inbox
-    controller.stop()
-    app.config.update(MAIL_SERVER="", MAIL_PORT=25)
 
 
 def reset_link(inbox) -> str:
@@ -80,8 +47,6 @@ def test_bad_password_change_is_refused_and_changes_nothing(app, client, factory
 
 
 def test_wrong_current_password_is_audited(app, client, factory):
-    from portal.audit import AuditEntry
-
     user = factory.user()
     sign_in(client, user)
     new = "long enough password"
@@ -117,15 +82,12 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(client, smtp):
     assert smtp.messages == []
 
 
-def test_expired_reset_link_is_refused(app, client, factory, smtp):
+def test_expired_reset_link_is_refused(app, client, factory, smtp, monkeypatch):
     user = factory.user()
     post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
     path = reset_link(smtp)
-    app.config["PASSWORD_RESET_MAX_AGE"] = -1
-    try:
-        assert client.get(path).status_code == 404
-    finally:
-        app.config["PASSWORD_RESET_MAX_AGE"] = 3600
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_MAX_AGE", -1)
+    assert client.get(path).status_code == 404
 
 
 def test_tampered_reset_link_is_refused(client):
@@ -155,3 +117,48 @@ def test_passwords_are_stored_with_a_slow_salted_hash(app, factory):
         second = create_user("two@example.org", "Two", "same password 123", {Role.STAFF})
         assert first.password_hash.startswith("scrypt:") and first.password_hash != second.password_hash
         db.session.rollback()
+
+
+def test_a_completed_password_reset_lifts_the_lock(app, client, factory, smtp):
+    user = factory.user()
+    for _ in range(app.config["LOGIN_ACCOUNT_MAX_FAILURES"]):
+        post_form(app.test_client(), "/login", {"email": user.email, "password": "wrong password!"})
+    post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    path = reset_link(smtp)
+    new = "brand new password 2026"
+    assert post_form(client, path, {"password": new, "confirm": new}, token_from=path).status_code == 302
+    sign_in(app.test_client(), user, password=new)
+
+
+def test_a_password_reset_is_audited(app, client, factory, smtp):
+    user = factory.user()
+    post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    path = reset_link(smtp)
+    new = "brand new password 2026"
+    post_form(client, path, {"password": new, "confirm": new}, token_from=path)
+    with app.app_context():
+        entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [(entry.action, entry.subject) for entry in entries] == [
+            ("auth.password_reset_requested", user.email), ("auth.password_reset", user.email)]
+
+
+def test_the_reset_link_of_a_deactivated_account_is_refused(app, client, factory, smtp):
+    user = factory.user()
+    post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    path = reset_link(smtp)
+    with app.app_context():
+        db.session.get(User, user.id).active = False
+        db.session.commit()
+    assert client.get(path).status_code == 404
+    new = "brand new password 2026"
+    refused = post_form(client, path, {"password": new, "confirm": new}, token_from="/password/forgot")
+    assert refused.status_code == 404
+    with app.app_context():
+        assert db.session.get(User, user.id).password_hash == PASSWORD_HASH
+
+
+def test_the_forgot_password_form_is_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ADDRESS_LIMIT", "2 per minute")
+    statuses = [post_form(client, "/password/forgot", {"email": f"someone{i}@example.org"},
+                          token_from="/password/forgot").status_code for i in range(3)]
+    assert statuses == [302, 302, 429]

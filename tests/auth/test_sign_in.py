@@ -1,4 +1,10 @@
+from datetime import timedelta
+
+import pytest
+
 from portal.audit import AuditEntry
+from portal.auth.models import User
+from portal.database import utcnow
 from portal.extensions import db
 from tests.conftest import messages, page, post_form, sign_in
 
@@ -57,18 +63,89 @@ def test_account_is_throttled_after_repeated_failures(app, client, factory):
         assert [entry.subject for entry in refused] == [user.email]
 
 
-def test_address_is_throttled(app, client, factory):
+def test_address_is_throttled_after_failed_sign_ins(app, client, factory, monkeypatch):
     user = factory.user()
-    app.config["LOGIN_ADDRESS_LIMIT"] = "3 per minute"
-    try:
-        statuses = [post_form(client, "/login", {"email": f"nobody{i}@example.org", "password": "x" * 12}).status_code
-                    for i in range(3)]
-        blocked = post_form(client, "/login", {"email": user.email, "password": user.password})
-    finally:
-        app.config["LOGIN_ADDRESS_LIMIT"] = "1000 per minute"
+    monkeypatch.setitem(app.config, "LOGIN_ADDRESS_LIMIT", "3 per minute")
+    statuses = [post_form(client, "/login", {"email": f"nobody{i}@example.org", "password": "x" * 12}).status_code
+                for i in range(3)]
+    blocked = post_form(client, "/login", {"email": user.email, "password": user.password})
     assert statuses == [422, 422, 422]
     assert blocked.status_code == 429
     assert "Too many attempts from your address" in page(blocked).get_text()
+
+
+def test_an_office_signing_in_behind_one_address_is_not_throttled(app, factory, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ADDRESS_LIMIT", "3 per minute")
+    for _ in range(8):
+        sign_in(app.test_client(), factory.user())
+
+
+def test_failures_older_than_the_lock_out_window_no_longer_count(app, client, factory):
+    user = factory.user()
+    window = app.config["LOGIN_ACCOUNT_WINDOW_MINUTES"]
+    with app.app_context():
+        for minutes in range(window + 1, window + 1 + app.config["LOGIN_ACCOUNT_MAX_FAILURES"]):
+            db.session.add(AuditEntry(action="auth.sign_in_failed", subject=user.email,
+                                      occurred_at=utcnow() - timedelta(minutes=minutes)))
+        db.session.commit()
+    sign_in(client, user)
+
+
+def test_failures_inside_the_window_still_count(app, client, factory):
+    user = factory.user()
+    with app.app_context():
+        for minutes in range(app.config["LOGIN_ACCOUNT_MAX_FAILURES"]):
+            db.session.add(AuditEntry(action="auth.sign_in_failed", subject=user.email,
+                                      occurred_at=utcnow() - timedelta(minutes=minutes)))
+        db.session.commit()
+    response = post_form(client, "/login", {"email": user.email, "password": user.password})
+    assert any("Too many failed attempts for this account" in text for text in messages(response))
+
+
+def test_a_successful_sign_in_clears_earlier_failures(app, factory):
+    user = factory.user()
+    below_limit = app.config["LOGIN_ACCOUNT_MAX_FAILURES"] - 1
+    for _round in range(2):
+        client = app.test_client()
+        for _ in range(below_limit):
+            post_form(client, "/login", {"email": user.email, "password": "wrong password!"})
+        sign_in(client, user)
+
+
+def test_an_unknown_address_costs_the_same_password_check_as_a_known_one(app, client, factory, monkeypatch):
+    """Both paths verify one password hash of the same kind, so timing does not tell accounts apart."""
+    from portal.auth import operations
+
+    checked = []
+    real_check = operations.check_password_hash
+
+    def spy(stored_hash, password):
+        checked.append(stored_hash.split("$", 1)[0])
+        return real_check(stored_hash, password)
+
+    monkeypatch.setattr(operations, "check_password_hash", spy)
+    user = factory.user()
+    with app.app_context():
+        method = db.session.get(User, user.id).password_hash.split("$", 1)[0]
+    post_form(client, "/login", {"email": user.email, "password": "wrong password!"})
+    known = list(checked)
+    checked.clear()
+    post_form(client, "/login", {"email": "nobody@example.org", "password": "wrong password!"})
+    assert known == checked == [method]
+
+
+def test_the_session_cookie_is_http_only(client, factory):
+    response = sign_in(client, factory.user())
+    cookie = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("portal_session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("target", ["/promise\r\nSet-Cookie: stolen=1", "/promise\nX: 1", "/\x00promise"])
+def test_a_next_with_control_characters_goes_home(client, factory, target):
+    user = factory.user()
+    response = post_form(client, "/login", {"email": user.email, "password": user.password, "next": target})
+    assert response.headers["Location"] == "/"
+    assert client.get("/login?next=/a%0d%0aSet-Cookie:%20x=1").status_code == 302
 
 
 def test_sign_out_ends_the_session_even_for_a_copied_cookie(app, client, factory):
@@ -99,3 +176,12 @@ def test_sign_in_and_failures_are_audited(app, client, factory):
             ("auth.sign_in_failed", user.email), ("auth.sign_in", user.email)]
         assert entries[0].ip_address == "127.0.0.9"
         assert entries[1].actor_id == user.id
+
+
+def test_sign_out_is_audited(app, client, factory):
+    user = factory.user()
+    sign_in(client, user)
+    post_form(client, "/logout", {}, token_from="/")
+    with app.app_context():
+        entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.subject, entry.actor_id) == ("auth.sign_out", user.email, user.id)

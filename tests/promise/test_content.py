@@ -105,17 +105,13 @@ def test_published_versions_cannot_be_changed(app, content_dir):
         db.session.rollback()
 
 
-def test_cli_sync_reports_and_refuses_bad_content(app, content_dir):
-    runner = app.test_cli_runner()
-    app.config["CONTENT_DIR"], original = content_dir, app.config["CONTENT_DIR"]
-    try:
-        first = runner.invoke(args=["content", "sync"])
-        assert first.exit_code == 0 and "promise 2.0: published" in first.output
-        edit(content_dir / "promise" / "en.md", "simple and convenient", "simpler")
-        refused = runner.invoke(args=["content", "sync"])
-        assert refused.exit_code != 0 and "nothing was changed" in refused.output
-    finally:
-        app.config["CONTENT_DIR"] = original
+def test_cli_sync_reports_and_refuses_bad_content(app, content_dir, cli, monkeypatch):
+    monkeypatch.setitem(app.config, "CONTENT_DIR", content_dir)
+    first = cli("content", "sync")
+    assert first.exit_code == 0 and "promise 2.0: published" in first.output
+    edit(content_dir / "promise" / "en.md", "simple and convenient", "simpler")
+    refused = cli("content", "sync")
+    assert refused.exit_code != 0 and "nothing was changed" in refused.output
 
 
 def active_parts(html: str) -> list[str]:
