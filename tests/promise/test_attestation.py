@@ -71,10 +71,12 @@ def test_attesting_requires_the_confirmation_and_changes_nothing_without_it(app,
         assert db.session.scalar(db.select(db.func.count(Attestation.id))) == 0
 
 
-def test_attesting_twice_keeps_one_record(app, client, factory, content):
+def test_attesting_twice_keeps_one_record_and_answers_normally(app, client, factory, content):
     sign_in(client, factory.user())
-    attest(client)
-    attest(client)
+    first = attest(client)
+    second = attest(client)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Attestation.id))) == 1
 
@@ -176,3 +178,49 @@ def test_report_pages_do_a_fixed_number_of_queries(app, client, factory, content
     for i in range(40):
         factory.user(division=("CXD", "PFR", "TW")[i % 3])
     assert statements_per_page(client, count_statements, paths) == small
+
+
+def report_rows(client) -> dict[str, list[str]]:
+    return {row.th.get_text(strip=True): [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+            for row in page(client.get("/attestation/")).select("tbody tr")}
+
+
+def test_inactive_staff_are_not_counted(app, client, factory, content):
+    factory.user(division="CXD", active=False)
+    factory.user(division="CXD")
+    sign_in(client, factory.user(roles=("steward",), division="PFR"))
+    assert report_rows(client)["Division CXD"][0] == "1"
+
+
+def test_all_documents_means_every_document(app, client, factory, content):
+    person = factory.user(division="CXD")
+    sign_in(client, factory.user(roles=("steward",), division="PFR"))
+    other = app.test_client()
+    sign_in(other, person)
+    attest(other, "promise")
+    attest(other, "standards")
+    assert report_rows(client)["Division CXD"][-1] == "0 % (0/1)"
+    attest(other, "code-of-conduct")
+    assert report_rows(client)["Division CXD"][-1] == "100 % (1/1)"
+
+
+def test_the_page_count_is_right_for_an_exact_multiple_of_the_page_size(app, client, factory, content,
+                                                                         monkeypatch):
+    from portal.pagination import page_count
+
+    assert [page_count(total, 3) for total in (0, 1, 3, 6, 7)] == [1, 1, 1, 2, 3]
+    for i in range(5):
+        factory.user(division="CXD", name=f"Person {i:02d}")
+    sign_in(client, factory.user(roles=("steward",), division="PFR"))
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
+    last = page(client.get("/attestation/CXD?page=2"))
+    assert "Page 2 of 2" in last.get_text()
+    assert last.select_one("a[rel=next]") is None
+
+
+def test_a_lead_without_a_division_sees_no_division(client, factory, content):
+    factory.user(division="CXD")
+    sign_in(client, factory.user(roles=("staff", "lead"), division=None))
+    assert report_rows(client) == {}
+    assert "There is no division to show" in page(client.get("/attestation/")).get_text()
+    assert client.get("/attestation/CXD").status_code == 403

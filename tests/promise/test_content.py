@@ -95,6 +95,17 @@ def test_a_major_change_must_raise_the_major_number(app, content_dir):
         sync(app, content_dir)
 
 
+def test_a_minor_change_that_raises_the_major_number_is_refused(app, content_dir):
+    sync(app, content_dir)
+    for language in ("en", "fr"):
+        edit(content_dir / "promise" / f"{language}.md", 'version: "2.0"', 'version: "3.0"')
+        edit(content_dir / "promise" / f"{language}.md", "change: major", "change: minor")
+    edit(content_dir / "promise" / "en.md", "simple and convenient", "simpler")
+    with pytest.raises(ContentError, match="a minor change keeps the major number"):
+        sync(app, content_dir)
+    assert version_count(app) == 3
+
+
 def test_published_versions_cannot_be_changed(app, content_dir):
     sync(app, content_dir)
     with app.app_context():
@@ -131,6 +142,15 @@ def test_markdown_drops_raw_html_and_script_links():
                            '[ok](https://www.toronto.ca/) <img src=x onerror=alert(1)>')
     assert active_parts(html) == []
     assert '<a href="https://www.toronto.ca/"' in html
+
+
+def test_markdown_drops_images_and_telephone_links():
+    html = render_markdown("![City logo](https://www.toronto.ca/logo.png) [Call us](tel:+14165550100) "
+                           "[Write](mailto:help@example.org)")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("img") is None and "logo.png" not in html
+    assert [link.get("href") for link in soup.find_all("a")] == [None, "mailto:help@example.org"]
+    assert "Call us" in soup.get_text()
 
 
 @settings(max_examples=200, deadline=None)

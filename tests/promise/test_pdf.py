@@ -73,3 +73,13 @@ def test_pdf_rendering_reads_no_local_file_and_no_network(tmp_path):
     assert "Visible text" in text
     assert "TOP-SECRET-MARKER" not in text
     assert Recorder.hits == []
+
+
+def test_pdf_rendering_refuses_a_stylesheet_from_a_local_file(tmp_path):
+    stylesheet = tmp_path / "leak.css"
+    stylesheet.write_text('body::before { content: "STYLESHEET-WAS-READ" }')
+    html = (f'<html><head><link rel="stylesheet" href="file://{stylesheet}">'
+            f'<style>@import url("file://{stylesheet}");</style></head><body><p>Visible text</p></body></html>')
+    text, _fonts = pdf_text(render_pdf(html))
+    assert "Visible text" in text
+    assert "STYLESHEET-WAS-READ" not in text
