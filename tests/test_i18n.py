@@ -1,19 +1,33 @@
-"""Every interface string is translated into French, and the language choice sticks."""
+"""Every interface string is translated into French, no visible text escapes the catalogue, and the
+language choice sticks."""
+import os
+import re
 from pathlib import Path
 
+import pytest
+from babel.dates import get_day_names, get_month_names
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
 
 from portal.config import BASE_DIR
 from tests.conftest import page, post_form, sign_in
+from tests.pages import ROLES, html_pages_for
 
 METHODS = [("portal/**.py", "python"), ("portal/templates/**.html", "jinja2"), ("portal/templates/**.txt", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 
 
+def scanned_directory(path: str) -> bool:
+    """Every folder but hidden ones and caches: templates/_macros holds interface text too."""
+    name = os.path.basename(path)
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def source_messages() -> set:
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(str(BASE_DIR), METHODS, keywords=KEYWORDS):
+    for _file, _line, message, _comments, _context in extract_from_dir(str(BASE_DIR), METHODS, keywords=KEYWORDS,
+                                                                      directory_filter=scanned_directory):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
@@ -61,3 +75,115 @@ def test_unknown_language_is_refused_with_a_message(client):
 def test_language_switch_without_token_changes_nothing(client):
     assert client.post("/language", data={"language": "fr"}).status_code == 400
     assert page(client.get("/login")).html["lang"] == "en"
+
+
+OPEN, CLOSE = "\u27e6", "\u27e7"
+INNERMOST = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+WORD = re.compile(r"[^\W\d_]+")
+
+
+class Marked:
+    """Translations that wrap every message they return in markers, so text that bypassed them shows."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+        if not name.endswith("gettext"):
+            return method
+        return lambda *args: f"{OPEN}{method(*args)}{CLOSE}"
+
+
+def words_of(*texts: str) -> set[str]:
+    return {word.lower() for text in texts for word in WORD.findall(text or "")}
+
+
+def untranslated_words(html: str, known_data: set[str]) -> list[str]:
+    """Words on the page that came neither through the catalogue nor from the data shown."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style"]):
+        tag.decompose()
+    language = soup.html["lang"]
+    for tag in soup.find_all(attrs={"lang": True}):
+        if tag is not soup.html and tag["lang"] != language:
+            tag.decompose()
+    texts = [soup.get_text(" ")] + [tag[name] for name in ("aria-label", "alt", "title", "placeholder")
+                                    for tag in soup.find_all(attrs={name: True})]
+    leftover = []
+    for text in texts:
+        while (stripped := INNERMOST.sub(" ", text)) != text:
+            text = stripped
+        leftover += [word for word in WORD.findall(text) if word.lower() not in known_data]
+    return sorted(set(leftover))
+
+
+def data_on_pages(app) -> set[str]:
+    """Words that are data, not interface: names, addresses, divisions, the documents, dates."""
+    from portal.auth.models import Division, User
+    from portal.extensions import db
+    from portal.promise.models import DocumentText
+
+    with app.app_context():
+        rows = [(user.full_name, user.email) for user in db.session.scalars(db.select(User))]
+        rows += [(division.name_en, division.name_fr, division.code) for division in db.session.scalars(
+            db.select(Division))]
+        rows += [(text.title, text.change_summary, text.body_markdown) for text in db.session.scalars(
+            db.select(DocumentText).where(DocumentText.language == "fr"))]
+    calendar = [*get_month_names("wide", locale="fr_CA").values(), *get_month_names("abbreviated", locale="fr_CA")
+                .values(), *get_day_names("wide", locale="fr_CA").values()]
+    return words_of(*(value for row in rows for value in row), *calendar, "h min er HNE HAE UTC")
+
+
+@pytest.fixture
+def marked_catalogue(monkeypatch):
+    import flask_babel
+    import flask_wtf.i18n
+
+    real_babel = flask_babel.Domain.get_translations
+    real_wtforms = flask_wtf.i18n._get_translations
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", lambda self: Marked(real_babel(self)))
+    monkeypatch.setattr(flask_wtf.i18n, "_get_translations", lambda: Marked(real_wtforms()))
+
+
+def french_pages(app, factory, monkeypatch):
+    """Every page in French, as a visitor and with every role, with errors, flashes and pagination showing."""
+    everyone = factory.user(roles=ROLES[1:], division="CXD", language="fr")
+    factory.user(division="CXD", name="Pas Encore")
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    visitor = app.test_client()
+    post_form(visitor, "/language", {"language": "fr", "next": "/login"})
+    shown = {f"visitor {item.path}": visitor.get(item.url({})) for item in html_pages_for("anonymous")}
+    shown["visitor 404"] = visitor.get("/no-such-page")
+    shown["visitor expired form"] = visitor.post("/login", data={"csrf_token": "forged"})
+    shown["visitor login errors"] = post_form(visitor, "/login", {"email": "", "password": ""})
+    shown["visitor forgot errors"] = post_form(visitor, "/password/forgot", {"email": "not an address"})
+    member = app.test_client()
+    sign_in(member, everyone)
+    for role in ROLES[1:]:
+        for item in html_pages_for(role):
+            shown[item.path] = member.get(item.url({"user": everyone.id}))
+    shown["attestation error"] = post_form(member, "/promise/attest", {}, token_from="/promise")
+    post_form(member, "/promise/attest", {"confirm": "y"}, token_from="/promise")
+    shown["attestation done"] = member.get("/promise")
+    shown["password errors"] = post_form(member, "/account/password", {"current": "x", "password": "short",
+                                                                        "confirm": "other"},
+                                         token_from="/account/password")
+    roles_page = f"/admin/users/{everyone.id}"
+    shown["roles errors"] = post_form(member, roles_page, {"roles": ["wizard"]}, token_from=roles_page)
+    shown["roles empty"] = post_form(member, roles_page, {"roles": []}, token_from=roles_page)
+    shown["audit filter"] = member.get("/admin/?action=no.such.thing")
+    staff = app.test_client()
+    sign_in(staff, factory.user(language="fr"))
+    shown["403"] = staff.get("/admin/")
+    return shown
+
+
+def test_no_visible_text_on_a_french_page_bypasses_the_catalogue(app, factory, content, marked_catalogue,
+                                                                  monkeypatch):
+    shown = french_pages(app, factory, monkeypatch)
+    known = data_on_pages(app)
+    found = {name: untranslated_words(response.get_data(as_text=True), known)
+             for name, response in shown.items() if response.mimetype == "text/html" and not response.location}
+    assert {name: words for name, words in found.items() if words} == {}
+    assert len(found) > 20

@@ -37,7 +37,7 @@ def browser():
 
 @pytest.fixture
 def browser_page(browser):
-    context = browser.new_context(locale="en-CA")
+    context = browser.new_context(locale="en-CA", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
     context.close()
