@@ -15,7 +15,8 @@ test: system-deps-test $(VENV)/.test-installed translations
 	bash scripts/test.sh
 
 bench: setup
-	$(BIN)/python bench/attestation_report.py
+	@bash scripts/system-deps.sh bench
+	$(BIN)/python -m bench.run
 
 setup: system-deps $(VENV)/.installed translations
 

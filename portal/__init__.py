@@ -2,7 +2,6 @@
 import logging
 
 from flask import Flask, current_app, has_request_context, render_template, request, session
-from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -11,18 +10,25 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import settings_for
 from .database import configure_sqlite
+from .formatting import FILTERS, reader_language
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .security import PUBLIC, apply_security_headers
 from .urls import BoundedIntegerConverter
 
 
-def select_locale() -> str:
+def select_language() -> str:
+    """The reader's language: theirs when signed in, else the one chosen with the switch, else English."""
     if not has_request_context():
-        return "en"
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated:
         return current_user.language
     chosen = session.get("lang")
     return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_locale() -> str:
+    """Canadian English or French (en_CA, fr_CA): translations fall back to en and fr, formats are Canadian."""
+    return f"{select_language()}_CA"
 
 
 def create_app(config: dict | str | None = None) -> Flask:
@@ -113,5 +119,6 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def portal_context():
-        return {"current_language": str(get_locale()), "format_date": format_date, "format_datetime": format_datetime,
-                "document_kinds": list(DocumentKind)}
+        return {"current_language": reader_language(), "document_kinds": list(DocumentKind)}
+
+    app.jinja_env.filters.update(FILTERS)

@@ -11,6 +11,16 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 
+class PortalCSRFProtect(CSRFProtect):
+    """CSRF checks where a malformed Referer header is refused like a missing one, not a server error."""
+
+    def protect(self, *args, **kwargs):
+        try:
+            return super().protect(*args, **kwargs)
+        except ValueError:
+            self._error_response("The referrer header is malformed.")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -25,6 +35,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
-csrf = CSRFProtect()
+csrf = PortalCSRFProtect()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,7 +1,7 @@
 """Every model, imported in one place so migrations and the app see the whole schema."""
 from .audit import AuditEntry
 from .auth.models import Division, User, UserRole
-from .promise.models import Attestation, Document, DocumentText, DocumentVersion
+from .promise.models import Attestation, DivisionTally, Document, DocumentText, DocumentVersion
 
-__all__ = ["AuditEntry", "Attestation", "Division", "Document", "DocumentText", "DocumentVersion", "User",
+__all__ = ["AuditEntry", "Attestation", "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "User",
            "UserRole"]

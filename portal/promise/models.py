@@ -104,3 +104,16 @@ class Attestation(Immutable, db.Model):
     attested_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     version: Mapped[DocumentVersion] = relationship(lazy="joined")
+
+
+class DivisionTally(db.Model):
+    """A count kept up to date with every change that affects it, so reports read figures instead of counting.
+
+    Names: `staff` (active staff), `attested:<document id>:<major>` (active staff who attested to that major
+    version), `all:<key>` (active staff who attested to every document at the majors the key lists)."""
+
+    __tablename__ = "division_tallies"
+
+    division_id: Mapped[int] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

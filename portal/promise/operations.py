@@ -7,6 +7,7 @@ from ..audit import record
 from ..content import ContentError, DocumentSource, load_documents, render_markdown
 from ..extensions import db
 from .models import Attestation, ChangeKind, Document, DocumentKind, DocumentText, DocumentVersion
+from . import tallies
 from .queries import current_versions
 
 
@@ -77,3 +78,8 @@ def attest(user, version: DocumentVersion, language: str) -> Attestation:
     record("attestation.create", f"document:{version.document.slug}@{version.label}",
            {"language": language}, actor_id=user.id)
     return attestation
+
+
+def refresh_attestation_summaries() -> None:
+    """Counts every division's tallies again; for data loaded in bulk, past the ORM."""
+    tallies.refresh_all()

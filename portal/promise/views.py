@@ -1,10 +1,10 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.queries import division_by_code
 from ..extensions import db
+from ..formatting import reader_language
 from ..forms import render_form
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_response
@@ -19,10 +19,6 @@ bp.record_once(lambda state: state.app.url_map.converters.setdefault("document",
 DOCUMENT = "<document:kind>"
 
 
-def _language() -> str:
-    return str(get_locale())
-
-
 def _current(kind: DocumentKind):
     versions = queries.current_versions()
     if kind not in versions:
@@ -34,7 +30,7 @@ def _current(kind: DocumentKind):
 def _document_page(kind: DocumentKind, version, form: AttestationForm):
     status = queries.status_for(current_user, {kind: version})[0]
     return render_form("promise/document.html", form, kind=kind, version=version, status=status,
-                       text=version.text(_language()))
+                       text=version.text(reader_language()))
 
 
 @bp.route(f"/{DOCUMENT}")
@@ -52,7 +48,7 @@ def attest(kind: DocumentKind):
     form = AttestationForm()
     if not form.validate_on_submit():
         return _document_page(kind, version, form)
-    operations.attest(current_user, version, _language())
+    operations.attest(current_user, version, reader_language())
     db.session.commit()
     flash(_("Thank you. Your attestation to version %(version)s is recorded.", version=version.label), "success")
     return redirect(url_for("promise.document", kind=kind))
@@ -64,14 +60,14 @@ def history(kind: DocumentKind):
     versions = queries.history(kind)
     if not versions:
         abort(404)
-    return render_template("promise/history.html", kind=kind, versions=versions, language=_language())
+    return render_template("promise/history.html", kind=kind, versions=versions, language=reader_language())
 
 
 @bp.route(f"/{DOCUMENT}/versions/<int:major>.<int:minor>")
 @requires("content.read")
 def version(kind: DocumentKind, major: int, minor: int):
     found = queries.version(kind, major, minor) or abort(404)
-    return render_template("promise/version.html", kind=kind, version=found, text=found.text(_language()))
+    return render_template("promise/version.html", kind=kind, version=found, text=found.text(reader_language()))
 
 
 @bp.route(f"/{DOCUMENT}/pdf")
@@ -79,7 +75,7 @@ def version(kind: DocumentKind, major: int, minor: int):
 def pdf(kind: DocumentKind):
     kind, versions = _current(kind)
     version = versions[kind]
-    language = _language()
+    language = reader_language()
     html = render_template("promise/document_pdf.html", kind=kind, version=version, text=version.text(language))
     return pdf_response(html, f"{kind.value}-{version.label}-{language}.pdf")
 
@@ -89,7 +85,7 @@ def pdf(kind: DocumentKind):
 def report():
     versions = queries.current_versions()
     summary = queries.division_summary(versions, current_user.visible_division_ids("attestation"))
-    return render_template("promise/report.html", versions=versions, summary=summary, language=_language())
+    return render_template("promise/report.html", versions=versions, summary=summary, language=reader_language())
 
 
 @bp.route("/attestation/<code>")
@@ -103,6 +99,6 @@ def division_report(code: str):
     summary = queries.division_summary(versions, [division.id])[0]
     return render_template("promise/division_report.html", division=division, versions=versions,
                            summary=summary, outstanding=outstanding, total=total, page=page,
-                           pages=page_count(total, per_page), language=_language())
+                           pages=page_count(total, per_page), language=reader_language())
 
 

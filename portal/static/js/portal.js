@@ -1,1 +1,22 @@
-
+/* Progressive enhancement only: every page works without this file.
+   When a form comes back with errors, focus moves to the error summary at the top of the page, and each
+   of its links moves focus to the field it names (showing the field's label or legend too). */
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    var fieldset = field.closest("fieldset");
+    var caption = (fieldset && fieldset.querySelector("legend")) || document.querySelector("label[for='" + field.id + "']");
+    (caption || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+});
