@@ -27,6 +27,20 @@ class AuditEntry(Immutable, db.Model):
     actor = relationship("User", lazy="joined")
 
 
+ACTION_TITLES: dict[str, object] = {}
+
+
+def name_actions(titles: dict[str, object]) -> None:
+    """Registers the translated names of a feature's audit actions, shown in the audit log."""
+    ACTION_TITLES.update(titles)
+
+
+def action_title(action: str) -> str:
+    """The action's name in the reader's language; an action nobody named shows as recorded."""
+    title = ACTION_TITLES.get(action)
+    return str(title) if title is not None else action
+
+
 def _current_actor_id() -> int | None:
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id

@@ -1,24 +1,71 @@
-from sqlalchemy import func, select
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, or_, select
 
 from ..audit import AuditEntry
 from ..auth.models import User
 from ..extensions import db
 
 
-def audit_page(page: int, per_page: int, action: str | None = None) -> tuple[list[AuditEntry], int]:
-    """Newest entries first, optionally of one action; with the total count."""
-    query = select(AuditEntry)
-    count = select(func.count(AuditEntry.id))
-    if action:
-        query = query.where(AuditEntry.action == action)
-        count = count.where(AuditEntry.action == action)
-    entries = db.session.scalars(query.order_by(AuditEntry.id.desc())
-                                 .limit(per_page).offset((page - 1) * per_page)).all()
-    return list(entries), db.session.scalar(count)
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None
+    person: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of a day in the portal's time zone, as the naive UTC time entries are stored in."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time(), zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def _filtered(query, chosen: AuditFilter):
+    if chosen.action:
+        query = query.where(AuditEntry.action == chosen.action)
+    if chosen.person:
+        wanted = chosen.person.strip().lower()
+        people = select(User.id).where(or_(func.lower(User.email).contains(wanted, autoescape=True),
+                                           func.lower(User.full_name).contains(wanted, autoescape=True)))
+        query = query.where(or_(AuditEntry.actor_id.in_(people),
+                                func.lower(AuditEntry.subject).contains(wanted, autoescape=True)))
+    if chosen.start:
+        query = query.where(AuditEntry.occurred_at >= _start_of(chosen.start))
+    if chosen.end:
+        query = query.where(AuditEntry.occurred_at < _start_of(chosen.end + timedelta(days=1)))
+    return query
+
+
+def audit_page(chosen: AuditFilter, page: int, per_page: int) -> tuple[list[AuditEntry], bool]:
+    """Newest entries first, one page, and whether an older page exists (no count of the whole log)."""
+    entries = db.session.scalars(_filtered(select(AuditEntry), chosen).order_by(AuditEntry.id.desc())
+                                 .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return list(entries[:per_page]), len(entries) > per_page
+
+
+def audit_entries(chosen: AuditFilter):
+    """Every entry the filter keeps, newest first, read in batches (for the CSV export)."""
+    return db.session.scalars(_filtered(select(AuditEntry), chosen).order_by(AuditEntry.id.desc())
+                              .execution_options(yield_per=1000))
 
 
 def audit_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def people_named_in(entries: list[AuditEntry]) -> tuple[dict[int, User], dict[str, User]]:
+    """The accounts that entries' subjects name, by id (`user:6`) and by e-mail address, in one query."""
+    ids = {int(entry.subject[5:]) for entry in entries
+           if entry.subject.startswith("user:") and entry.subject[5:].isdigit()}
+    emails = {entry.subject for entry in entries if "@" in entry.subject}
+    if not ids and not emails:
+        return {}, {}
+    users = db.session.scalars(select(User).where(or_(User.id.in_(ids), User.email.in_(emails)))).all()
+    return {user.id: user for user in users}, {user.email: user for user in users}
 
 
 def users_page(page: int, per_page: int) -> tuple[list[User], int]:

@@ -1,33 +1,62 @@
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..audit import action_title
 from ..auth.models import User
+from ..csv_export import csv_response
 from ..extensions import db
 from ..forms import render_form
 from ..pagination import page_count, requested_page
 from ..security import Role, requires
 from ..auth import operations
 from . import queries
-from .forms import RolesForm
+from .forms import AuditFilterForm, RolesForm
+from .subjects import describe
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+
+def _audit_filter() -> tuple[AuditFilterForm, queries.AuditFilter]:
+    """The filters from the address; when any is wrong, the form shows why and nothing is filtered."""
+    form = AuditFilterForm({action: action_title(action) for action in queries.audit_actions()},
+                           formdata=request.args)
+    if not request.args or not form.validate():
+        return form, queries.AuditFilter()
+    return form, queries.AuditFilter(form.action.data or None, form.person.data or None, form.start.data,
+                                     form.end.data)
 
 
 @bp.route("/")
 @requires("audit.read")
 def audit_log():
-    action = request.args.get("action") or None
-    actions = queries.audit_actions()
-    if action is not None and action not in actions:
-        action = None
-        flash(_("There is no entry of that kind; showing every entry."), "error")
-    per_page = current_app.config["PAGE_SIZE"]
+    form, chosen = _audit_filter()
     page = requested_page()
-    entries, total = queries.audit_page(page, per_page, action)
-    return render_template("admin/audit_log.html", entries=entries, total=total, page=page,
-                           pages=page_count(total, per_page), actions=actions, action=action)
+    entries, has_next = queries.audit_page(chosen, page, current_app.config["PAGE_SIZE"])
+    by_id, by_email = queries.people_named_in(entries)
+    rows = [(entry, action_title(entry.action), describe(entry.subject, by_id, by_email)) for entry in entries]
+    filters = {name: value for name, value in request.args.items() if name != "page"} if not form.errors else {}
+    return render_form("admin/audit_log.html", form, rows=rows, page=page, has_next=has_next, filters=filters,
+                       filtered=chosen != queries.AuditFilter())
+
+
+@bp.route("/audit.csv")
+@requires("audit.read")
+def audit_log_csv():
+    _form, chosen = _audit_filter()
+    header = [_("When (UTC)"), _("Who"), _("E-mail address"), _("What"), _("Action code"), _("Subject"),
+              _("From")]
+
+    def rows():
+        for entry in queries.audit_entries(chosen):
+            actor = entry.actor
+            yield (entry.occurred_at.isoformat(timespec="seconds"), actor.full_name if actor else "",
+                   actor.email if actor else "", action_title(entry.action), entry.action, entry.subject,
+                   entry.ip_address or "")
+
+    return csv_response(f"audit-log-{date.today().isoformat()}.csv", header, rows())
 
 
 @bp.route("/users")

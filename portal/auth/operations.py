@@ -8,17 +8,32 @@ from functools import cache
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import mailer
-from ..audit import AuditEntry, record
+from ..audit import AuditEntry, name_actions, record
 from ..database import utcnow
 from ..extensions import db
 from ..security import Role
 from .models import Division, User, UserRole, new_session_token
 from .queries import normalize_email, user_by_email
+
+name_actions({
+    "auth.sign_in": _l("Signed in"),
+    "auth.sign_in_failed": _l("Sign-in failed"),
+    "auth.sign_in_refused": _l("Sign-in refused: too many failures"),
+    "auth.sign_out": _l("Signed out"),
+    "auth.password_change": _l("Password changed"),
+    "auth.password_change_failed": _l("Wrong current password given"),
+    "auth.password_reset_requested": _l("Password reset asked for"),
+    "auth.password_reset": _l("Password reset"),
+    "users.create": _l("Account created"),
+    "roles.change": _l("Roles changed"),
+    "divisions.import": _l("Divisions imported"),
+})
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128

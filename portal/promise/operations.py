@@ -1,14 +1,18 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..audit import record
+from ..audit import name_actions, record
 from ..content import ContentError, DocumentSource, load_documents, render_markdown
 from ..extensions import db
 from .models import Attestation, ChangeKind, Document, DocumentKind, DocumentText, DocumentVersion
 from . import tallies
 from .queries import current_versions
+
+
+name_actions({"content.sync": _l("Document version published"), "attestation.create": _l("Attested")})
 
 
 @dataclass(frozen=True)

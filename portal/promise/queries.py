@@ -126,6 +126,32 @@ def division_summary(versions: dict[DocumentKind, DocumentVersion],
     return summaries
 
 
+SORT_ORDERS = ("name", "lowest", "highest")
+
+
+def sorted_summary(summary: list[DivisionAttestation], order: str) -> list[DivisionAttestation]:
+    """By division name, or by the share who attested to everything (divisions without staff last)."""
+    if order not in ("lowest", "highest"):
+        return summary
+    staffed = sorted((row for row in summary if row.rate is not None), key=lambda row: row.rate,
+                     reverse=order == "highest")
+    return staffed + [row for row in summary if row.rate is None]
+
+
+@dataclass(frozen=True)
+class CityTotal:
+    staff: int
+    attested: dict[DocumentKind, int]
+    attested_all: int
+
+
+def city_total(summary: list[DivisionAttestation]) -> CityTotal:
+    kinds = summary[0].attested.keys() if summary else ()
+    return CityTotal(sum(row.staff for row in summary),
+                     {kind: sum(row.attested[kind] for row in summary) for kind in kinds},
+                     sum(row.attested_all for row in summary))
+
+
 def count_division_attestations(versions: dict[DocumentKind, DocumentVersion],
                                 division_ids: list[int] | None = None) -> list[DivisionAttestation]:
     """Staff and attestation counts per division counted from the rows, in three queries."""
@@ -166,8 +192,9 @@ class OutstandingStaff:
 
 
 def outstanding_in_division(division: Division, versions: dict[DocumentKind, DocumentVersion],
-                            page: int, per_page: int) -> tuple[list[OutstandingStaff], int]:
-    """Active staff of a division who still have a document to attest to, by name, one page at a time."""
+                            page: int, per_page: int | None) -> tuple[list[OutstandingStaff], int]:
+    """Active staff of a division who still have a document to attest to, by name, one page at a time
+    (every one of them when per_page is None)."""
     attested = [
         exists().where(Attestation.user_id == User.id, Attestation.version_id == DocumentVersion.id,
                        _satisfies(version))
@@ -176,8 +203,10 @@ def outstanding_in_division(division: Division, versions: dict[DocumentKind, Doc
         return [], 0
     base = select(User).where(User.active, User.division_id == division.id, or_(*(~clause for clause in attested)))
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = db.session.execute(
-        base.add_columns(*(clause.label(kind.value) for kind, clause in zip(versions, attested))).order_by(User.full_name, User.id)
-        .limit(per_page).offset((page - 1) * per_page)).all()
+    listed = base.add_columns(*(clause.label(kind.value) for kind, clause in zip(versions, attested)))
+    listed = listed.order_by(User.full_name, User.id)
+    if per_page is not None:
+        listed = listed.limit(per_page).offset((page - 1) * per_page)
+    rows = db.session.execute(listed).all()
     kinds = list(versions)
     return [OutstandingStaff(row[0], [kind for kind, done in zip(kinds, row[1:]) if not done]) for row in rows], total

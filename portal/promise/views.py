@@ -1,8 +1,11 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.queries import division_by_code
+from ..csv_export import csv_response
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
@@ -27,17 +30,21 @@ def _current(kind: DocumentKind):
 
 
 
-def _document_page(kind: DocumentKind, version, form: AttestationForm):
-    status = queries.status_for(current_user, {kind: version})[0]
+def _document_page(kind: DocumentKind, versions, form: AttestationForm):
+    """The document, the reader's attestation, and the next document they still have to attest to."""
+    statuses = queries.status_for(current_user, versions)
+    status = next(status for status in statuses if status.kind is kind)
+    still_to_do = [other for other in statuses if not other.done and other.kind is not kind]
+    version = versions[kind]
     return render_form("promise/document.html", form, kind=kind, version=version, status=status,
-                       text=version.text(reader_language()))
+                       next_status=still_to_do[0] if still_to_do else None, text=version.text(reader_language()))
 
 
 @bp.route(f"/{DOCUMENT}")
 @requires("content.read")
 def document(kind: DocumentKind):
     kind, versions = _current(kind)
-    return _document_page(kind, versions[kind], AttestationForm())
+    return _document_page(kind, versions, AttestationForm())
 
 
 @bp.route(f"/{DOCUMENT}/attest", methods=["POST"])
@@ -47,11 +54,11 @@ def attest(kind: DocumentKind):
     version = versions[kind]
     form = AttestationForm()
     if not form.validate_on_submit():
-        return _document_page(kind, version, form)
+        return _document_page(kind, versions, form)
     operations.attest(current_user, version, reader_language())
     db.session.commit()
     flash(_("Thank you. Your attestation to version %(version)s is recorded.", version=version.label), "success")
-    return redirect(url_for("promise.document", kind=kind))
+    return redirect(url_for("promise.document", kind=kind, _anchor="attestation"))
 
 
 @bp.route(f"/{DOCUMENT}/history")
@@ -80,18 +87,52 @@ def pdf(kind: DocumentKind):
     return pdf_response(html, f"{kind.value}-{version.label}-{language}.pdf")
 
 
+def _visible_summary(versions):
+    return queries.division_summary(versions, current_user.visible_division_ids("attestation"))
+
+
+def _percent(count: int, total: int) -> str:
+    return f"{round(100 * count / total)}" if total else ""
+
+
 @bp.route("/attestation/")
 @requires("attestation.report")
 def report():
     versions = queries.current_versions()
-    summary = queries.division_summary(versions, current_user.visible_division_ids("attestation"))
-    return render_template("promise/report.html", versions=versions, summary=summary, language=reader_language())
+    order = request.args.get("sort", "name")
+    order = order if order in queries.SORT_ORDERS else "name"
+    summary = _visible_summary(versions)
+    return render_template("promise/report.html", versions=versions, order=order,
+                           summary=queries.sorted_summary(summary, order), total=queries.city_total(summary),
+                           language=reader_language())
+
+
+@bp.route("/attestation/export.csv")
+@requires("attestation.report")
+def report_csv():
+    versions = queries.current_versions()
+    language = reader_language()
+    header = [_("Division code"), _("Division"), _("Active staff")]
+    for kind, version in versions.items():
+        header += [_("%(title)s %(version)s: attested", title=kind.title, version=version.label), _("%")]
+    header += [_("All documents: attested"), _("%")]
+    rows = []
+    for row in _visible_summary(versions):
+        cells = [row.division.code, row.division.name(language), row.staff]
+        for kind in versions:
+            cells += [row.attested[kind], _percent(row.attested[kind], row.staff)]
+        rows.append(cells + [row.attested_all, _percent(row.attested_all, row.staff)])
+    return csv_response(f"attestation-{date.today().isoformat()}.csv", header, rows)
+
+
+def _visible_division(code: str):
+    return found_and_allowed(division_by_code(code), lambda found: found.can_view(current_user, "attestation"))
 
 
 @bp.route("/attestation/<code>")
 @requires("attestation.report")
 def division_report(code: str):
-    division = found_and_allowed(division_by_code(code), lambda found: found.can_view(current_user, "attestation"))
+    division = _visible_division(code)
     versions = queries.current_versions()
     page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]
@@ -102,3 +143,12 @@ def division_report(code: str):
                            pages=page_count(total, per_page), language=reader_language())
 
 
+@bp.route("/attestation/<code>/export.csv")
+@requires("attestation.report")
+def division_report_csv(code: str):
+    division = _visible_division(code)
+    outstanding, _total = queries.outstanding_in_division(division, queries.current_versions(), 1, None)
+    header = [_("Name"), _("E-mail address"), _("Start date"), _("Documents not attested")]
+    rows = [(item.user.full_name, item.user.email, item.user.start_date.isoformat() if item.user.start_date else "",
+             "; ".join(kind.title for kind in item.missing)) for item in outstanding]
+    return csv_response(f"attestation-{division.code}-{date.today().isoformat()}.csv", header, rows)

@@ -1,3 +1,6 @@
+import re
+from datetime import datetime
+
 import pytest
 
 from portal.audit import AuditEntry
@@ -13,23 +16,76 @@ def actions(app) -> list[str]:
         return [entry.action for entry in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id))]
 
 
-def test_administrator_reads_the_audit_log(app, client, factory, content):
-    admin = factory.user(roles=("admin",))
+def log_rows(response) -> list[list[str]]:
+    return [[cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+            for row in page(response).select("tbody tr")]
+
+
+def test_administrator_reads_the_audit_log_in_words(app, client, factory, content):
+    admin = factory.user(roles=("admin",), name="Ada Admin")
+    target = factory.user(name="Tess Target")
     post_form(app.test_client(), "/login", {"email": admin.email, "password": "wrong password 1"})
     sign_in(client, admin)
-    soup = page(client.get("/admin/"))
-    rows = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in soup.select("tbody tr")]
-    assert [row[2] for row in rows][:2] == ["auth.sign_in", "auth.sign_in_failed"]
-    assert rows[0][1] == admin.email
-    filtered = page(client.get("/admin/?action=auth.sign_in_failed")).select("tbody tr")
-    assert len(filtered) == 1
+    path = f"/admin/users/{target.id}"
+    post_form(client, path, {"roles": ["staff", "lead"]}, token_from=path)
+    response = client.get("/admin/")
+    rows = log_rows(response)
+    assert [row[2] for row in rows][:4] == ["Roles changed", "Signed in", "Sign-in failed", "Document version published"]
+    assert rows[0][1] == f"Ada Admin {admin.email}"
+    assert rows[0][3] == f"Tess Target ({target.email})"
+    assert page(response).select("tbody tr")[0].find_all("td")[3].a["href"] == path
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, 20\d\d, \d{1,2}:\d\d [ap]\.m\. E[SD]T", rows[0][0])
 
 
-def test_unknown_filter_shows_everything_with_a_message(client, factory):
+def test_the_log_filters_by_kind_person_and_dates(app, client, factory):
+    admin = factory.user(roles=("admin",), name="Ada Admin")
+    other = factory.user(name="Olga Other")
+    sign_in(app.test_client(), other)
+    sign_in(client, admin)
+    with app.app_context():
+        db.session.add(AuditEntry(action="auth.sign_in", subject="old@example.org",
+                                  occurred_at=datetime(2025, 3, 10, 15, 0)))
+        db.session.commit()
+    kinds = [row[2] for row in log_rows(client.get("/admin/?action=auth.sign_in"))]
+    assert kinds == ["Signed in"] * 3
+    assert [row[1] for row in log_rows(client.get("/admin/?person=olga"))] == [f"Olga Other {other.email}"]
+    dated = log_rows(client.get("/admin/?start=2025-03-10&end=2025-03-10"))
+    assert [row[3] for row in dated] == ["old@example.org"]
+    empty = client.get("/admin/?start=2024-01-01&end=2024-01-02")
+    assert "No entry matches these filters." in page(empty).get_text()
+
+
+@pytest.mark.parametrize("query, error", [
+    ("action=no.such.thing", "There is no entry of that kind."),
+    ("start=2025-13-45", "Not a valid date value."),
+    ("start=2025-05-02&end=2025-05-01", "The end date must be on or after the start date."),
+    ("start=0001-01-01", "Enter a date between 2000 and 2100."),
+])
+def test_a_bad_filter_is_explained_and_everything_is_shown(client, factory, query, error):
     sign_in(client, factory.user(roles=("admin",)))
-    response = client.get("/admin/?action=no.such.thing")
-    assert response.status_code == 200
-    assert "There is no entry of that kind; showing every entry." in messages(response)
+    response = client.get(f"/admin/?{query}")
+    assert response.status_code == 422
+    assert any(error in text for text in messages(response))
+    assert log_rows(response)
+
+
+def test_the_log_exports_as_csv_with_the_same_filters(app, client, factory):
+    admin = factory.user(roles=("admin",), name="=HYPERLINK(\"http://evil.example\")")
+    sign_in(client, admin)
+    sign_in(app.test_client(), factory.user(name="Someone Else"))
+    response = client.get("/admin/audit.csv?person=hyperlink")
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("When (UTC),Who,E-mail address,What")
+    assert len(lines) == 2 and "'=HYPERLINK" in lines[1] and "Signed in" in lines[1]
+
+
+def test_an_empty_log_says_so(app, client, factory):
+    sign_in(client, factory.user(roles=("admin",)))
+    with app.app_context():
+        db.session.execute(db.delete(AuditEntry).execution_options(synchronize_session=False))
+        db.session.commit()
+    assert "The audit log is empty." in page(client.get("/admin/")).get_text()
 
 
 def test_audit_entries_cannot_be_changed_or_deleted(app, factory):

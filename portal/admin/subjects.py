@@ -1,0 +1,43 @@
+"""What an audit entry is about, in words and with a link where there is a page for it."""
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..promise.models import DocumentKind
+
+
+@dataclass(frozen=True)
+class Subject:
+    text: str
+    url: str | None = None
+
+
+def _person(user: User) -> Subject:
+    return Subject(f"{user.full_name} ({user.email})", url_for("admin.user_roles", user_id=user.id))
+
+
+def _document(reference: str) -> Subject:
+    slug, _at, label = reference.partition("@")
+    try:
+        kind = DocumentKind(slug)
+        major, minor = (int(part) for part in label.split("."))
+    except ValueError:
+        return Subject(reference)
+    return Subject(_("%(title)s, version %(version)s", title=kind.title, version=label),
+                   url_for("promise.version", kind=kind, major=major, minor=minor))
+
+
+def describe(subject: str, users_by_id: dict[int, User], users_by_email: dict[str, User]) -> Subject:
+    kind, _sep, reference = subject.partition(":")
+    if kind == "user" and reference.isdigit():
+        user = users_by_id.get(int(reference))
+        return _person(user) if user else Subject(_("Account %(number)s (removed)", number=reference))
+    if kind == "document" and reference:
+        return _document(reference)
+    if subject in users_by_email:
+        return _person(users_by_email[subject])
+    if subject == "divisions":
+        return Subject(_("Divisions"))
+    return Subject(subject)
