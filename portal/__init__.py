@@ -62,11 +62,12 @@ def create_app(config: dict | str | None = None) -> Flask:
     from .auth.session import register_user_loader
     from .auth.views import bp as auth_bp
     from .home.views import bp as home_bp
+    from .pages.views import bp as pages_bp
     from .promise.views import bp as promise_bp
 
     app.url_map.converters["int"] = BoundedIntegerConverter
     register_user_loader(login_manager)
-    for blueprint in (home_bp, auth_bp, promise_bp, admin_bp):
+    for blueprint in (home_bp, auth_bp, promise_bp, pages_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.view_functions["static"].permissions = frozenset({PUBLIC})
 

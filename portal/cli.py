@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from .auth.operations import create_user, import_divisions, set_roles
 from .auth.queries import division_by_code, user_by_email
-from .content import ContentError, read_divisions_csv
+from .content import ContentError, check_information_pages, read_divisions_csv
 from .extensions import db
 from .security import Role
 
@@ -41,6 +41,7 @@ def register_commands(app: Flask) -> None:
         from .promise.operations import sync_content
 
         try:
+            check_information_pages(current_app.config["CONTENT_DIR"])
             outcomes = sync_content(current_app.config["CONTENT_DIR"])
         except ContentError as error:
             _fail("content not loaded; nothing was changed:\n  " + "\n  ".join(error.problems))

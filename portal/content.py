@@ -167,3 +167,47 @@ def read_divisions_csv(path: Path) -> list[dict[str, str]]:
             return rows
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise ValueError(f"{path}: cannot be read as UTF-8 CSV ({error})") from None
+
+
+@dataclass(frozen=True)
+class InformationPage:
+    """A page about the portal itself (help, privacy notice, accessibility statement) in one language."""
+
+    title: str
+    summary: str
+    updated: date
+    body_html: str
+
+
+PAGE_FIELDS = ("title", "summary", "updated")
+
+
+def load_information_page(content_dir: Path, slug: str, language: str) -> InformationPage:
+    """content/pages/<slug>/<language>.md; ContentError names the file and what is wrong with it."""
+    path = Path(content_dir) / "pages" / slug / f"{language}.md"
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ContentError([f"{path}: cannot be read ({error.__class__.__name__})"]) from None
+    missing = [name for name in PAGE_FIELDS if post.metadata.get(name) in (None, "")]
+    updated = post.metadata.get("updated")
+    if missing or not isinstance(updated, date) or not post.content.strip():
+        raise ContentError([f"{path}: needs title, summary, an updated date and some text"])
+    return InformationPage(str(post.metadata["title"]).strip(), str(post.metadata["summary"]).strip(), updated,
+                           render_markdown(post.content))
+
+
+INFORMATION_PAGES = ("help", "privacy", "accessibility")
+
+
+def check_information_pages(content_dir: Path) -> None:
+    """Every information page in every language reads well, or ContentError lists what does not."""
+    problems = []
+    for slug in INFORMATION_PAGES:
+        for language in LANGUAGES:
+            try:
+                load_information_page(content_dir, slug, language)
+            except ContentError as error:
+                problems += error.problems
+    if problems:
+        raise ContentError(problems)

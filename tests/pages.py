@@ -46,6 +46,9 @@ PAGES = [
     Page("/password/forgot", ANYONE),
     Page("/password/reset/not-a-token", {role: 404 for role in ROLES}),
     Page("/login", VISITORS),
+    Page("/help", ANYONE),
+    Page("/privacy", ANYONE),
+    Page("/accessibility", ANYONE),
 ]
 
 NOT_PAGES = {"static": "files, not pages"}
