@@ -8,7 +8,8 @@ PORT ?= 5000
 
 .PHONY: run test bench setup system-deps system-deps-test translations database content demo extract-messages clean
 
-run: setup database content demo
+run: setup database content
+	PORTAL_ENV=development $(FLASK) demo load --address http://$(HOST):$(PORT)
 	PORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: system-deps-test $(VENV)/.test-installed translations

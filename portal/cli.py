@@ -97,7 +97,9 @@ def register_commands(app: Flask) -> None:
         click.echo(f"{user.email}: {', '.join(sorted(user.roles))}" + ("" if changed else " (unchanged)"))
 
     @demo.command("load")
-    def demo_load():
+    @click.option("--address", default="http://127.0.0.1:5000", show_default=True,
+                  help="Where the portal is served, to print how to sign in.")
+    def demo_load(address):
         """Divisions and one demo account per role; existing data is kept."""
         from .demo import load_demo
 
@@ -106,7 +108,7 @@ def register_commands(app: Flask) -> None:
         click.echo("\nService Promise Portal — demo accounts (password for all: %s)" % DEMO_PASSWORD)
         for email, roles, division in accounts:
             click.echo(f"  {email:<34} {roles:<28} {division}")
-        click.echo("\nOpen http://127.0.0.1:5000/login and sign in with one of them.\n")
+        click.echo(f"\nOpen {address.rstrip('/')}/login and sign in with one of them.\n")
 
     for group in (content, users, divisions, demo):
         app.cli.add_command(group)

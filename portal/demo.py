@@ -1,10 +1,20 @@
-"""Demonstration divisions and accounts for `make run`; loading twice changes nothing."""
-from datetime import date
+"""Demonstration data for `make run`: the divisions, one account per role, and a city of about a thousand staff
+whose attestation rates differ by division. Loading again changes nothing."""
+import random
+import secrets
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .content import read_divisions_csv
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from .auth.models import Division, User, UserRole
 from .auth.operations import create_user, import_divisions
 from .auth.queries import division_by_code, user_by_email
+from .content import read_divisions_csv
+from .extensions import db
+from .promise.models import Attestation
+from .promise.queries import current_versions
 from .security import Role
 
 DEMO_ACCOUNTS = [
@@ -15,9 +25,18 @@ DEMO_ACCOUNTS = [
     ("committee@example.org", "Cam Committee", {Role.STAFF, Role.COMMITTEE}, "PE", "en"),
     ("admin@example.org", "Ada Admin", {Role.STAFF, Role.ADMIN}, "TS", "en"),
 ]
+CITY_DOMAIN = "staff.example.org"
+CITY_SIZE = 1000
+GIVEN = ("Amira Benoît Chloé Daniel Élise Farid Gabrielle Hassan Isabelle Jean Kavya Louis Maya Nathalie Omar "
+         "Priya Quentin Rosa Samuel Thi Ugo Valérie William Xavier Yasmine Zoé Aaron Béatrice Carlos Dominique "
+         "Émile Fatima Grace Hugo Inès Jasmine Kwame Léa Marc Noor").split()
+FAMILY = ("Tremblay Gagnon Roy Côté Bouchard Gauthier Morin Lavoie Fortin Gagné Ouellet Pelletier Bélanger Lévesque "
+          "Bergeron Leblanc Paquette Girard Simard Boucher Smith Brown Wilson Martin Patel Singh Nguyen Chen Ali "
+          "Khan Li Wong Campbell Anderson Taylor Thomas Moore White Clarke Okafor").split()
 
 
 def load_demo(content_dir: Path, password: str) -> list[tuple[str, str, str]]:
+    """Divisions, the demo accounts and, the first time only, the demo city."""
     import_divisions(read_divisions_csv(Path(content_dir) / "divisions.csv"))
     listed = []
     for email, name, roles, division_code, language in DEMO_ACCOUNTS:
@@ -26,4 +45,41 @@ def load_demo(content_dir: Path, password: str) -> list[tuple[str, str, str]]:
                                                    date(2026, 9, 1), language)
         listed.append((user.email, ", ".join(sorted(role.value for role in user.roles)),
                        user.division.name_en if user.division else ""))
+    if not _city_loaded():
+        _load_city(random.Random(2026))
     return listed
+
+
+def _city_loaded() -> bool:
+    return bool(db.session.scalar(select(func.count(User.id)).where(User.email.like(f"%@{CITY_DOMAIN}"))))
+
+
+def _load_city(chance: random.Random) -> None:
+    """About a thousand staff who joined over the last six years; each division has its own attestation rate."""
+    divisions = list(db.session.scalars(select(Division).order_by(Division.code)))
+    rates = {division.id: chance.uniform(0.25, 0.95) for division in divisions}
+    versions = list(current_versions().values())
+    unusable = generate_password_hash(secrets.token_urlsafe(24))
+    today = date.today()
+    people = []
+    for number in range(CITY_SIZE):
+        given, family = chance.choice(GIVEN), chance.choice(FAMILY)
+        division = chance.choice(divisions)
+        started = today - timedelta(days=chance.randint(20, 6 * 365))
+        person = User(email=f"{given}.{family}.{number}@{CITY_DOMAIN}".lower(), full_name=f"{given} {family}",
+                      password_hash=unusable, division_id=division.id, start_date=started,
+                      language="fr" if chance.random() < 0.2 else "en", active=chance.random() > 0.03)
+        person.role_rows = [UserRole(role=Role.STAFF)]
+        people.append(person)
+    db.session.add_all(people)
+    db.session.flush()
+    attestations = []
+    for person in people:
+        for version in versions:
+            if chance.random() < rates[person.division_id]:
+                moment = datetime.combine(max(person.start_date, version.effective_date), datetime.min.time())
+                attestations.append(Attestation(user_id=person.id, version_id=version.id, language=person.language,
+                                                attested_at=moment + timedelta(days=chance.randint(0, 30),
+                                                                               hours=chance.randint(8, 17))))
+    db.session.add_all(attestations)
+    db.session.flush()
