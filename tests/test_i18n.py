@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from portal.config import BASE_DIR
+from portal.content import INFORMATION_PAGES, load_information_page
 from tests.conftest import page, post_form, sign_in
 from tests.pages import ROLES, html_pages_for
 
@@ -130,6 +131,9 @@ def data_on_pages(app) -> set[str]:
             db.select(Division))]
         rows += [(text.title, text.change_summary, text.body_markdown) for text in db.session.scalars(
             db.select(DocumentText).where(DocumentText.language == "fr"))]
+    for slug in INFORMATION_PAGES:
+        shown = load_information_page(app.config["CONTENT_DIR"], slug, "fr")
+        rows.append((shown.title, shown.summary, BeautifulSoup(shown.body_html, "html.parser").get_text(" ")))
     calendar = [*get_month_names("wide", locale="fr_CA").values(), *get_month_names("abbreviated", locale="fr_CA")
                 .values(), *get_day_names("wide", locale="fr_CA").values()]
     return words_of(*(value for row in rows for value in row), *calendar, "h min er HNE HAE UTC")

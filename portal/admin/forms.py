@@ -28,8 +28,8 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Kind of entry"), validators=[Optional()], validate_choice=False)
     person = StringField(_l("Person"), description=_l("Part of a name or an e-mail address."),
                          validators=[Optional(), Length(max=254, message=_l("Use at most 254 characters."))])
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("On or after"), validators=[Optional()])
+    end = DateField(_l("On or before"), validators=[Optional()])
 
     def __init__(self, actions: dict[str, str], **kwargs):
         super().__init__(**kwargs)

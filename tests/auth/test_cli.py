@@ -2,6 +2,7 @@ import pytest
 
 from portal.audit import AuditEntry
 from portal.auth.models import Division, User
+from portal.demo import CITY_SIZE
 from portal.extensions import db
 from portal.security import Role
 
@@ -91,4 +92,4 @@ def test_demo_load_twice_keeps_existing_data(app, cli):
     assert first.exit_code == 0 and "steward@example.org" in first.output
     users, divisions = count(app, User), count(app, Division)
     assert cli("demo", "load").exit_code == 0
-    assert (count(app, User), count(app, Division)) == (users, divisions) == (6, 40)
+    assert (count(app, User), count(app, Division)) == (users, divisions) == (6 + CITY_SIZE, 40)
