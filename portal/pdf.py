@@ -22,9 +22,11 @@ def _stylesheet_text() -> str:
 
 
 def render_pdf(html: str) -> bytes:
+    """A tagged PDF (PDF/UA-1), so screen readers get headings, lists and the reading order."""
     fetcher = RefusingFetcher()
     stylesheet = CSS(string=_stylesheet_text(), url_fetcher=fetcher)
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet],
+                                                                          pdf_variant="pdf/ua-1")
 
 
 def pdf_response(html: str, filename: str) -> Response:

@@ -1,3 +1,4 @@
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -129,10 +130,16 @@ def division_summary(versions: dict[DocumentKind, DocumentVersion],
 SORT_ORDERS = ("name", "lowest", "highest")
 
 
-def sorted_summary(summary: list[DivisionAttestation], order: str) -> list[DivisionAttestation]:
-    """By division name, or by the share who attested to everything (divisions without staff last)."""
+def _alphabetical(text: str) -> str:
+    """A sort key that files « Écoles » with E, as readers expect."""
+    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)).casefold()
+
+
+def sorted_summary(summary: list[DivisionAttestation], order: str, language: str) -> list[DivisionAttestation]:
+    """By division name in the reader's language, or by the share who attested to everything (divisions
+    without staff last)."""
     if order not in ("lowest", "highest"):
-        return summary
+        return sorted(summary, key=lambda row: _alphabetical(row.division.name(language)))
     staffed = sorted((row for row in summary if row.rate is not None), key=lambda row: row.rate,
                      reverse=order == "highest")
     return staffed + [row for row in summary if row.rate is None]

@@ -102,9 +102,9 @@ def report():
     order = request.args.get("sort", "name")
     order = order if order in queries.SORT_ORDERS else "name"
     summary = _visible_summary(versions)
-    return render_template("promise/report.html", versions=versions, order=order,
-                           summary=queries.sorted_summary(summary, order), total=queries.city_total(summary),
-                           language=reader_language())
+    language = reader_language()
+    return render_template("promise/report.html", versions=versions, order=order, language=language,
+                           summary=queries.sorted_summary(summary, order, language), total=queries.city_total(summary))
 
 
 @bp.route("/attestation/export.csv")

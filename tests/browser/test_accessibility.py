@@ -112,3 +112,13 @@ def test_styles_and_pages_load_under_the_content_security_policy(live_server, br
     color = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
     assert color == "rgb(11, 79, 138)"
     assert blocked == []
+
+
+def test_printing_a_document_gives_the_document_not_the_navigation(live_server, browser_page, factory, content):
+    page = browser_page
+    sign_in_browser(page, live_server, factory.user())
+    page.goto(f"{live_server}/standards")
+    page.emulate_media(media="print")
+    assert page.locator(".document-meta").is_visible() and page.locator(".document-body").is_visible()
+    for hidden in (".site-nav", ".language-switch", ".attestation", ".site-footer", ".actions"):
+        assert not page.locator(hidden).is_visible(), hidden

@@ -83,3 +83,13 @@ def test_pdf_rendering_refuses_a_stylesheet_from_a_local_file(tmp_path):
     text, _fonts = pdf_text(render_pdf(html))
     assert "Visible text" in text
     assert "STYLESHEET-WAS-READ" not in text
+
+
+def test_document_pdfs_are_tagged_for_accessibility(client, factory, content):
+    sign_in(client, factory.user(language="fr"))
+    reader = PdfReader(io.BytesIO(client.get("/promise/pdf").data))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "fr"
+    assert "Engagement de service" in reader.metadata.title
