@@ -12,8 +12,8 @@ from .config import settings_for
 from .database import configure_sqlite
 from .formatting import FILTERS, reader_language
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from .security import PUBLIC, apply_security_headers
-from .urls import BoundedIntegerConverter
+from .security import PUBLIC, apply_security_headers, refuse_nul_bytes
+from .urls import BoundedIntegerConverter, PlainTextConverter
 
 
 def select_language() -> str:
@@ -65,12 +65,14 @@ def create_app(config: dict | str | None = None) -> Flask:
     from .pages.views import bp as pages_bp
     from .promise.views import bp as promise_bp
 
-    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.url_map.converters.update(int=BoundedIntegerConverter, default=PlainTextConverter,
+                                  string=PlainTextConverter)
     register_user_loader(login_manager)
     for blueprint in (home_bp, auth_bp, promise_bp, pages_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.view_functions["static"].permissions = frozenset({PUBLIC})
 
+    app.before_request(refuse_nul_bytes)
     app.after_request(apply_security_headers)
     _register_error_handlers(app)
     _register_template_helpers(app)

@@ -115,6 +115,14 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def refuse_nul_bytes() -> None:
+    """No field or address of the portal takes a NUL byte, and the database could not store one."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
+
+
 def apply_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -15,6 +15,12 @@ class BoundedIntegerConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class PlainTextConverter(BaseConverter):
+    """`<name>` segments: no control characters (a NUL byte cannot even be stored) and at most 200 characters."""
+
+    regex = "[^/\\x00-\\x1f\\x7f]{1,200}"
+
+
 def enum_converter(kind: type) -> type[BaseConverter]:
     """A converter that accepts exactly the values of an enum and hands the view the member."""
 

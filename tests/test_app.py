@@ -167,3 +167,10 @@ def test_abort_inside_a_view_keeps_its_status_and_explains_it(database_url, code
     response = app.test_client().get("/aborts")
     assert response.status_code == code
     assert message in page(response).get_text()
+
+
+def test_a_nul_byte_anywhere_is_refused_before_it_reaches_the_database(client, factory):
+    sign_in(client, factory.user(roles=("steward",)))
+    assert client.get("/attestation/C%00D").status_code == 404
+    assert client.get("/attestation/?sort=na%00me").status_code == 400
+    assert client.post("/login", data={"email": "a\x00@example.org"}).status_code == 400

@@ -63,7 +63,8 @@ PRE_ENCODED = ["%00", "%0d%0a", "%0D%0ASet-Cookie:%20x=1", "%ff", "%fe%ff", "%",
                "%c0%ae", "%ef%bc%91", "%u0031", "%25"]
 HOSTILE = [*HUGE_NUMBERS, *UNICODE_DIGITS, *CONTROL, *PLACES, *MARKUP, *SCRIPTS, *LONG, *PRE_ENCODED, "", " "]
 
-QUERY_NAMES = ["page", "next", "action", "sort", "q", "from", "to", "format", "lang", "language", "kind"]
+QUERY_NAMES = ["page", "next", "action", "sort", "q", "from", "to", "format", "lang", "language", "kind", "person",
+               "start", "end"]
 RAW_QUERIES = ["page=%C2%B2", "page=%E2%91%A0", "page=%D9%A3", "page=%EF%BC%91", "page=%ff", "page=1&page=%C2%B2",
                "next=/%0d%0aSet-Cookie:%20x=1", "next=%2F%00", "%ff=%ff", "a=%", "&&==&&", "page",
                "next=" + "%2F" * 3_000]
