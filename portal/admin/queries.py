@@ -53,10 +53,6 @@ def audit_entries(chosen: AuditFilter):
                               .execution_options(yield_per=1000))
 
 
-def audit_actions() -> list[str]:
-    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
-
-
 def people_named_in(entries: list[AuditEntry]) -> tuple[dict[int, User], dict[str, User]]:
     """The accounts that entries' subjects name, by id (`user:6`) and by e-mail address, in one query."""
     ids = {int(entry.subject[5:]) for entry in entries

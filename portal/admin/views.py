@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..audit import action_title
+from ..audit import ACTION_TITLES, action_title
 from ..auth.models import User
 from ..csv_export import csv_response
 from ..extensions import db
@@ -21,8 +21,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _audit_filter() -> tuple[AuditFilterForm, queries.AuditFilter]:
     """The filters from the address; when any is wrong, the form shows why and nothing is filtered."""
-    form = AuditFilterForm({action: action_title(action) for action in queries.audit_actions()},
-                           formdata=request.args)
+    form = AuditFilterForm({action: action_title(action) for action in ACTION_TITLES}, formdata=request.args)
     if not request.args or not form.validate():
         return form, queries.AuditFilter()
     return form, queries.AuditFilter(form.action.data or None, form.person.data or None, form.start.data,

@@ -71,6 +71,10 @@ class DocumentVersion(Immutable, db.Model):
     def label(self) -> str:
         return f"{self.major}.{self.minor}"
 
+    @property
+    def kind(self) -> DocumentKind:
+        return self.document.kind
+
     def text(self, language: str) -> "DocumentText":
         by_language = {text.language: text for text in self.texts}
         return by_language.get(language) or by_language["en"]

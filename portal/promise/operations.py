@@ -9,7 +9,7 @@ from ..content import ContentError, DocumentSource, load_documents, render_markd
 from ..extensions import db
 from .models import Attestation, ChangeKind, Document, DocumentKind, DocumentText, DocumentVersion
 from . import tallies
-from .queries import current_versions
+from .queries import PublishedVersion, current_versions
 
 
 name_actions({"content.sync": _l("Document version published"), "attestation.create": _l("Attested")})
@@ -22,7 +22,7 @@ class SyncOutcome:
     published: bool
 
 
-def _problem(source: DocumentSource, latest: DocumentVersion | None) -> str | None:
+def _problem(source: DocumentSource, latest: PublishedVersion | None) -> str | None:
     if latest is None or latest.checksum == source.checksum:
         return None
     published, proposed = (latest.major, latest.minor), (source.major, source.minor)
@@ -41,7 +41,7 @@ def _problem(source: DocumentSource, latest: DocumentVersion | None) -> str | No
 def sync_documents(sources: list[DocumentSource]) -> list[SyncOutcome]:
     """Publishes each document whose files changed as a new immutable version; all or nothing."""
     documents = {document.slug: document for document in db.session.scalars(select(Document))}
-    latest = {version.document.slug: version for version in current_versions().values()}
+    latest = {kind.value: version for kind, version in current_versions().items()}
     problems = [problem for source in sources if (problem := _problem(source, latest.get(source.slug)))]
     if problems:
         raise ContentError(problems)
@@ -70,7 +70,7 @@ def sync_content(content_dir: Path) -> list[SyncOutcome]:
     return sync_documents(load_documents(content_dir, [kind.value for kind in DocumentKind]))
 
 
-def attest(user, version: DocumentVersion, language: str) -> Attestation:
+def attest(user, version: PublishedVersion, language: str) -> Attestation:
     """Records that the user read and will uphold this version; attesting twice keeps the first record."""
     existing = db.session.scalar(select(Attestation).where(Attestation.user_id == user.id,
                                                            Attestation.version_id == version.id))
@@ -79,7 +79,7 @@ def attest(user, version: DocumentVersion, language: str) -> Attestation:
     attestation = Attestation(user_id=user.id, version_id=version.id, language=language)
     db.session.add(attestation)
     db.session.flush()
-    record("attestation.create", f"document:{version.document.slug}@{version.label}",
+    record("attestation.create", f"document:{version.kind.value}@{version.label}",
            {"language": language}, actor_id=user.id)
     return attestation
 

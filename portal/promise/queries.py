@@ -1,26 +1,73 @@
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, exists, false, func, or_, select
 
 from ..auth.models import Division, User
 from ..extensions import db
-from .models import Attestation, DivisionTally, Document, DocumentKind, DocumentVersion
+from .models import Attestation, ChangeKind, DivisionTally, Document, DocumentKind, DocumentVersion
 
 
-def current_versions() -> dict[DocumentKind, DocumentVersion]:
-    """The newest version of every published document, in DocumentKind order.
+@dataclass(frozen=True)
+class PublishedText:
+    language: str
+    title: str
+    change_summary: str
+    body_html: str
 
-    Versions rank as major * 1000 + minor: content.VERSION_PATTERN keeps both below 1000."""
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A published version as pages read it; versions never change, so each process keeps those it has read."""
+
+    id: int
+    document_id: int
+    kind: DocumentKind
+    major: int
+    minor: int
+    effective_date: date
+    change: ChangeKind
+    checksum: str
+    texts: tuple[PublishedText, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    def text(self, language: str) -> PublishedText:
+        by_language = {text.language: text for text in self.texts}
+        return by_language.get(language) or by_language["en"]
+
+
+_published: dict[tuple[int, str, int], PublishedVersion] = {}
+
+
+def _read_versions(ids: list[int]) -> None:
+    for row in db.session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(ids))):
+        texts = tuple(PublishedText(text.language, text.title, text.change_summary, text.body_html)
+                      for text in row.texts)
+        _published[row.id, row.checksum, row.document_id] = PublishedVersion(row.id, row.document_id, row.document.kind, row.major,
+                                                            row.minor, row.effective_date, row.change,
+                                                            row.checksum, texts)
+
+
+def current_versions() -> dict[DocumentKind, PublishedVersion]:
+    """The newest version of every published document, in DocumentKind order, in one light query.
+
+    Versions rank as major * 1000 + minor: content.VERSION_PATTERN keeps both below 1000. A version is
+    kept by id, checksum and document, so one that was never committed cannot stand in for a later one."""
     newest = (select(DocumentVersion.document_id, func.max(DocumentVersion.major * 1000 + DocumentVersion.minor)
                      .label("rank")).group_by(DocumentVersion.document_id).subquery())
-    versions = db.session.scalars(
-        select(DocumentVersion).join(newest, and_(
+    keys = db.session.execute(
+        select(DocumentVersion.id, DocumentVersion.checksum, DocumentVersion.document_id).join(newest, and_(
             DocumentVersion.document_id == newest.c.document_id,
-            DocumentVersion.major * 1000 + DocumentVersion.minor == newest.c.rank)))
-    found = {version.document.kind: version for version in versions}
+            DocumentVersion.major * 1000 + DocumentVersion.minor == newest.c.rank))).all()
+    unknown = [key[0] for key in keys if tuple(key) not in _published]
+    if unknown:
+        _read_versions(unknown)
+    found = {version.kind: version for version in (_published[tuple(key)] for key in keys)}
     return {kind: found[kind] for kind in DocumentKind if kind in found}
 
 
@@ -36,7 +83,7 @@ def version(kind: DocumentKind, major: int, minor: int) -> DocumentVersion | Non
         .where(Document.slug == kind.value, DocumentVersion.major == major, DocumentVersion.minor == minor))
 
 
-def _satisfies(version: DocumentVersion):
+def _satisfies(version: PublishedVersion):
     """An attested version counts when it is the same major version as the current one, or newer."""
     return and_(DocumentVersion.document_id == version.document_id, DocumentVersion.major >= version.major)
 
@@ -48,7 +95,7 @@ def _any_satisfies(versions):
 @dataclass(frozen=True)
 class AttestationStatus:
     kind: DocumentKind
-    version: DocumentVersion
+    version: PublishedVersion
     attested_at: datetime | None
     attested_label: str | None
 
@@ -57,7 +104,7 @@ class AttestationStatus:
         return self.attested_at is not None
 
 
-def status_for(user: User, versions: dict[DocumentKind, DocumentVersion]) -> list[AttestationStatus]:
+def status_for(user: User, versions: dict[DocumentKind, PublishedVersion]) -> list[AttestationStatus]:
     """For each current document: whether the user has attested to it (or to an equivalent minor version)."""
     rows = db.session.execute(
         select(DocumentVersion.document_id, Attestation.attested_at, DocumentVersion.major, DocumentVersion.minor)
@@ -71,11 +118,11 @@ def status_for(user: User, versions: dict[DocumentKind, DocumentVersion]) -> lis
             for kind, version in versions.items()]
 
 
-def version_key(versions: dict[DocumentKind, DocumentVersion]) -> str:
+def version_key(versions: dict[DocumentKind, PublishedVersion]) -> str:
     return "|".join(f"{version.document_id}:{version.major}" for version in versions.values())
 
 
-def tally_names(versions: dict[DocumentKind, DocumentVersion]) -> dict[str, str]:
+def tally_names(versions: dict[DocumentKind, PublishedVersion]) -> dict[str, str]:
     """The names of the tallies a report of these current versions reads, by what they count."""
     names = {"staff": "staff", "all": f"all:{version_key(versions)}"}
     names.update({kind.value: f"attested:{version.document_id}:{version.major}" for kind, version in versions.items()})
@@ -95,7 +142,7 @@ class DivisionAttestation:
         return self.attested_all / self.staff if self.staff else None
 
 
-def division_summary(versions: dict[DocumentKind, DocumentVersion],
+def division_summary(versions: dict[DocumentKind, PublishedVersion],
                      division_ids: Iterable[int] | None = None) -> list[DivisionAttestation]:
     """Staff and attestation counts per division, read from the tallies kept with every change (two queries).
 
@@ -159,7 +206,7 @@ def city_total(summary: list[DivisionAttestation]) -> CityTotal:
                      sum(row.attested_all for row in summary))
 
 
-def count_division_attestations(versions: dict[DocumentKind, DocumentVersion],
+def count_division_attestations(versions: dict[DocumentKind, PublishedVersion],
                                 division_ids: list[int] | None = None) -> list[DivisionAttestation]:
     """Staff and attestation counts per division counted from the rows, in three queries."""
     divisions_query = select(Division).order_by(Division.name_en)
@@ -198,7 +245,7 @@ class OutstandingStaff:
     missing: list[DocumentKind]
 
 
-def outstanding_in_division(division: Division, versions: dict[DocumentKind, DocumentVersion],
+def outstanding_in_division(division: Division, versions: dict[DocumentKind, PublishedVersion],
                             page: int, per_page: int | None) -> tuple[list[OutstandingStaff], int]:
     """Active staff of a division who still have a document to attest to, by name, one page at a time
     (every one of them when per_page is None)."""

@@ -109,7 +109,7 @@ def test_a_minor_change_that_raises_the_major_number_is_refused(app, content_dir
 def test_published_versions_cannot_be_changed(app, content_dir):
     sync(app, content_dir)
     with app.app_context():
-        version = current_versions()["promise"]
+        version = db.session.get(DocumentVersion, current_versions()["promise"].id)
         version.minor = 9
         with pytest.raises(ImmutableRowError):
             db.session.flush()
