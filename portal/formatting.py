@@ -2,6 +2,9 @@
 
 Timestamps are stored in UTC and shown in the portal's time zone (America/Toronto)."""
 from datetime import date, datetime
+from functools import cache
+
+from babel.numbers import get_group_symbol
 
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
@@ -46,8 +49,18 @@ def date_time(value: datetime | None) -> str:
     return format_datetime(value, "MMM d, y, h:mm a zzz")
 
 
+@cache
+def _group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
+
+
 def number(value: int | float | None) -> str:
-    return EMPTY if value is None else format_decimal(value)
+    """40,000 in English, 40 000 in French; whole numbers are grouped directly, as reports show hundreds."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", _group_symbol(str(get_locale() or "en_CA")))
+    return format_decimal(value)
 
 
 FILTERS = {"long_date": long_date, "short_date": short_date, "date_time": date_time, "number": number}

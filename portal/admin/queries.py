@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..audit import AuditEntry
 from ..auth.models import User
@@ -65,6 +66,6 @@ def people_named_in(entries: list[AuditEntry]) -> tuple[dict[int, User], dict[st
 
 
 def users_page(page: int, per_page: int) -> tuple[list[User], int]:
-    users = db.session.scalars(select(User).order_by(User.full_name, User.id)
+    users = db.session.scalars(select(User).options(selectinload(User.role_rows)).order_by(User.full_name, User.id)
                                .limit(per_page).offset((page - 1) * per_page)).all()
     return list(users), db.session.scalar(select(func.count(User.id)))

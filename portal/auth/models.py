@@ -51,8 +51,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     division = relationship("Division", lazy="joined")
-    role_rows: Mapped[list["UserRole"]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", back_populates="user")
+    role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", back_populates="user")
 
     @property
     def is_active(self) -> bool:

@@ -31,6 +31,7 @@ class PublishedVersion:
     change: ChangeKind
     checksum: str
     texts: tuple[PublishedText, ...]
+    equivalent_ids: tuple[int, ...]
 
     @property
     def label(self) -> str:
@@ -45,12 +46,18 @@ _published: dict[tuple[int, str, int], PublishedVersion] = {}
 
 
 def _read_versions(ids: list[int]) -> None:
-    for row in db.session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(ids))):
+    """Reads newly current versions, with the ids of the earlier minor versions an attestation may name."""
+    rows = db.session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(ids))).all()
+    same_major = db.session.execute(select(DocumentVersion.id, DocumentVersion.document_id, DocumentVersion.major)
+                                    .where(DocumentVersion.document_id.in_([row.document_id for row in rows]))).all()
+    for row in rows:
         texts = tuple(PublishedText(text.language, text.title, text.change_summary, text.body_html)
                       for text in row.texts)
-        _published[row.id, row.checksum, row.document_id] = PublishedVersion(row.id, row.document_id, row.document.kind, row.major,
-                                                            row.minor, row.effective_date, row.change,
-                                                            row.checksum, texts)
+        equivalent = tuple(version_id for version_id, document_id, major in same_major
+                           if document_id == row.document_id and major == row.major)
+        _published[row.id, row.checksum, row.document_id] = PublishedVersion(
+            row.id, row.document_id, row.document.kind, row.major, row.minor, row.effective_date, row.change,
+            row.checksum, texts, equivalent)
 
 
 def current_versions() -> dict[DocumentKind, PublishedVersion]:
@@ -84,12 +91,13 @@ def version(kind: DocumentKind, major: int, minor: int) -> DocumentVersion | Non
 
 
 def _satisfies(version: PublishedVersion):
-    """An attested version counts when it is the same major version as the current one, or newer."""
-    return and_(DocumentVersion.document_id == version.document_id, DocumentVersion.major >= version.major)
+    """An attestation counts when it names the current version or an earlier minor version of its major."""
+    return Attestation.version_id.in_(version.equivalent_ids)
 
 
 def _any_satisfies(versions):
-    return or_(*(_satisfies(version) for version in versions)) if versions else false()
+    ids = [version_id for version in versions for version_id in version.equivalent_ids]
+    return Attestation.version_id.in_(ids) if ids else false()
 
 
 @dataclass(frozen=True)
@@ -222,7 +230,7 @@ def count_division_attestations(versions: dict[DocumentKind, PublishedVersion],
         return [DivisionAttestation(division, staff.get(division.id, 0), {}, 0) for division in divisions]
     per_user = (select(User.division_id, *(func.max(case((_satisfies(versions[kind]), 1), else_=0)).label(f"d{i}")
                                            for i, kind in enumerate(kinds)))
-                .select_from(Attestation).join(User, Attestation.user_id == User.id).join(Attestation.version)
+                .select_from(Attestation).join(User, Attestation.user_id == User.id)
                 .where(User.active, _any_satisfies(list(versions.values())))
                 .group_by(Attestation.user_id, User.division_id))
     if division_ids is not None:
@@ -249,18 +257,19 @@ def outstanding_in_division(division: Division, versions: dict[DocumentKind, Pub
                             page: int, per_page: int | None) -> tuple[list[OutstandingStaff], int]:
     """Active staff of a division who still have a document to attest to, by name, one page at a time
     (every one of them when per_page is None)."""
-    attested = [
-        exists().where(Attestation.user_id == User.id, Attestation.version_id == DocumentVersion.id,
-                       _satisfies(version))
-        for version in versions.values()]
+    attested = [exists().where(Attestation.user_id == User.id, _satisfies(version)) for version in versions.values()]
     if not attested:
         return [], 0
-    base = select(User).where(User.active, User.division_id == division.id, or_(*(~clause for clause in attested)))
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    listed = base.add_columns(*(clause.label(kind.value) for kind, clause in zip(versions, attested)))
-    listed = listed.order_by(User.full_name, User.id)
+    listed = (select(User, func.count().over().label("total"),
+                     *(clause.label(kind.value) for kind, clause in zip(versions, attested)))
+              .where(User.active, User.division_id == division.id, or_(*(~clause for clause in attested)))
+              .order_by(User.full_name, User.id))
     if per_page is not None:
         listed = listed.limit(per_page).offset((page - 1) * per_page)
     rows = db.session.execute(listed).all()
+    if not rows and page > 1:
+        return [], db.session.scalar(select(func.count(User.id)).where(
+            User.active, User.division_id == division.id, or_(*(~clause for clause in attested))))
     kinds = list(versions)
-    return [OutstandingStaff(row[0], [kind for kind, done in zip(kinds, row[1:]) if not done]) for row in rows], total
+    return ([OutstandingStaff(row[0], [kind for kind, done in zip(kinds, row[2:]) if not done]) for row in rows],
+            rows[0][1] if rows else 0)
