@@ -22,8 +22,7 @@ from portal.config import BASE_DIR, settings_for
 from portal.content import read_divisions_csv
 from portal.extensions import db
 from portal.promise import operations as promise_operations
-from portal.promise.models import Attestation
-from portal.promise.queries import current_versions
+from portal.promise.models import Attestation, Document, DocumentVersion
 from portal.security import Role
 
 from .pages import ACCOUNTS, PASSWORD
@@ -85,9 +84,10 @@ def build(app: Flask, staff: int, seed: int = 2026) -> dict[str, int]:
                         date(2025, 1, 6))
         db.session.commit()
 
+        versions = _published_versions()
         people = _insert_staff(rng, staff - len(ACCOUNTS), [division.id for division in divisions])
-        attestations = _insert_attestations(rng, people)
-        entries = _insert_audit_log(rng, people, round(staff * AUDIT_ENTRIES_PER_STAFF))
+        attestations = _insert_attestations(rng, people, versions)
+        entries = _insert_audit_log(rng, people, versions, round(staff * AUDIT_ENTRIES_PER_STAFF))
         db.session.commit()
         if hasattr(promise_operations, "refresh_attestation_summaries"):
             promise_operations.refresh_attestation_summaries()
@@ -98,6 +98,13 @@ def build(app: Flask, staff: int, seed: int = 2026) -> dict[str, int]:
         db.session.remove()
         db.engine.dispose()
     return {"staff": staff, "divisions": len(divisions), "attestations": attestations, "audit_entries": entries}
+
+
+def _published_versions() -> dict[int, str]:
+    """The version just published of each document, as the audit log names it, by id."""
+    rows = db.session.execute(select(DocumentVersion.id, Document.slug, DocumentVersion.major, DocumentVersion.minor)
+                              .join(Document).order_by(DocumentVersion.id))
+    return {version_id: f"document:{slug}@{major}.{minor}" for version_id, slug, major, minor in rows}
 
 
 def _batches(rows: list[dict]) -> Iterator[list[dict]]:
@@ -131,25 +138,25 @@ def _insert_staff(rng: random.Random, count: int, division_ids: list[int]) -> li
     return people
 
 
-def _insert_attestations(rng: random.Random, people: list[dict]) -> int:
+def _insert_attestations(rng: random.Random, people: list[dict], versions: dict[int, str]) -> int:
     """About two thirds of staff attested to every current document, some to the first one only."""
-    versions = list(current_versions().values())
+    version_ids = list(versions)
     rows = []
     for person in people:
         chance = rng.random()
-        attested = versions if chance < 2 / 3 else versions[:1] if chance < 0.8 else []
-        for version in attested:
-            rows.append({"user_id": person["id"], "version_id": version.id, "language": person["language"],
+        attested = version_ids if chance < 2 / 3 else version_ids[:1] if chance < 0.8 else []
+        for version_id in attested:
+            rows.append({"user_id": person["id"], "version_id": version_id, "language": person["language"],
                          "attested_at": LOG_STARTS + timedelta(minutes=rng.randrange(LOG_DAYS * 24 * 60))})
     for batch in _batches(rows):
         db.session.execute(insert(Attestation), batch)
     return len(rows)
 
 
-def _insert_audit_log(rng: random.Random, people: list[dict], count: int) -> int:
+def _insert_audit_log(rng: random.Random, people: list[dict], versions: dict[int, str], count: int) -> int:
     """Sign-ins, sign-outs, attestations and password events over a year, oldest first."""
     actions, weights = zip(*AUDIT_ACTIONS)
-    documents = [f"document:{version.document.slug}@{version.label}" for version in current_versions().values()]
+    documents = list(versions.values())
     step = timedelta(days=LOG_DAYS) / count
     rows = []
     for n in range(count):

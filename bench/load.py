@@ -4,6 +4,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 
 THREADS = 2
+TIMEOUT_SECONDS = 2
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 SIZES = {"B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
 
@@ -59,9 +60,9 @@ def parse(output: str, connections: int, seconds: int) -> Load:
 
 
 def run_wrk(url: str, cookie: str, connections: int, seconds: int) -> Load:
-    """`wrk -t2 -c<connections> -d<seconds>s --latency` with the session cookie."""
-    command = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}",
-               url]
+    """`wrk -t2 -c<connections> -d<seconds>s --latency` with the session cookie; slower answers are timeouts."""
+    command = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", f"--timeout={TIMEOUT_SECONDS}s",
+               "--latency", "-H", f"Cookie: {cookie}", url]
     finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
     if finished.returncode != 0:
         raise LoadError(f"wrk exited with {finished.returncode}: {finished.stderr.strip()}")

@@ -57,9 +57,10 @@ def _stop(process: subprocess.Popen) -> None:
 def gunicorn(application: str, port: int, env: dict[str, str], log: Path, ready_path: str) -> Iterator[str]:
     """Serves `module:app` on 127.0.0.1:port; yields the base URL and always stops the server."""
     options = [f"--{name}={value}" for name, value in GUNICORN.items()]
-    command = [str(Path(sys.executable).with_name("gunicorn")), *options, f"--bind=127.0.0.1:{port}",
-               f"--chdir={BASE_DIR}", f"--error-logfile={log}", application]
+    command = [str(Path(sys.executable).with_name("gunicorn")), *options, "--no-control-socket",
+               f"--bind=127.0.0.1:{port}", f"--chdir={BASE_DIR}", f"--error-logfile={log}", application]
     base_url = f"http://127.0.0.1:{port}"
+    log.unlink(missing_ok=True)
     process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     try:

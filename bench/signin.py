@@ -21,42 +21,49 @@ def csrf_token(html: str) -> str:
 
 def sign_in_client(client, account: Account, base_url: str) -> None:
     """Signs in with a Flask test client, which keeps the session cookie."""
-    token = csrf_token(client.get("/login", base_url=base_url).get_data(as_text=True))
+    form = client.get("/login", base_url=base_url)
+    if form.status_code != 200:
+        raise SignInError(f"the login form answered {form.status_code}")
+    token = csrf_token(form.get_data(as_text=True))
     response = client.post("/login", base_url=base_url,
                            data={"email": account.email, "password": PASSWORD, "csrf_token": token})
     if response.status_code != 302:
         raise SignInError(f"signing in {account.email} answered {response.status_code}")
 
 
-def _request(base_url: str, method: str, path: str, cookie: str = "", body: str = ""):
+def _request(base_url: str, method: str, path: str, cookies: dict[str, str] | None = None, body: str = ""):
+    """One request; returns the status, the cookies it set and the body."""
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    headers = {"Cookie": cookie} if cookie else {}
+    headers = {"Cookie": cookie_header(cookies)} if cookies else {}
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     try:
         connection.request(method, path, body=body or None, headers=headers)
         response = connection.getresponse()
-        return response.status, response.getheader("Set-Cookie") or "", response.read()
+        set_cookies = dict(header.split(";", 1)[0].split("=", 1) for header in response.headers.get_all("Set-Cookie", []))
+        return response.status, set_cookies, response.read()
     finally:
         connection.close()
 
 
-def _cookie(set_cookie: str) -> str:
-    return set_cookie.split(";", 1)[0]
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def sign_in_http(base_url: str, account: Account) -> str:
-    """Signs in over HTTP; returns the `name=value` session cookie to send with every request."""
-    _status, set_cookie, html = _request(base_url, "GET", "/login")
+def sign_in_http(base_url: str, account: Account) -> dict[str, str]:
+    """Signs in over HTTP; returns the cookies to send with every request."""
+    status, cookies, html = _request(base_url, "GET", "/login")
+    if status != 200:
+        raise SignInError(f"the login form at {base_url} answered {status}")
     form = urlencode({"email": account.email, "password": PASSWORD, "csrf_token": csrf_token(html.decode())})
-    status, signed_in, _body = _request(base_url, "POST", "/login", _cookie(set_cookie), form)
+    status, signed_in, _body = _request(base_url, "POST", "/login", cookies, form)
     if status != 302 or not signed_in:
         raise SignInError(f"signing in {account.email} at {base_url} answered {status}")
-    return _cookie(signed_in)
+    return cookies | signed_in
 
 
-def fetch(base_url: str, path: str, cookie: str = "") -> tuple[int, int]:
+def fetch(base_url: str, path: str, cookies: dict[str, str] | None = None) -> tuple[int, int]:
     """The status and body size of one GET."""
-    status, _set_cookie, body = _request(base_url, "GET", path, cookie)
+    status, _set_cookies, body = _request(base_url, "GET", path, cookies)
     return status, len(body)

@@ -12,6 +12,9 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 axe = Axe()
+WIDE_ELEMENTS = """limit => [...document.querySelectorAll('body *')]
+    .filter(element => element.getBoundingClientRect().right > limit && !element.closest('.table-region'))
+    .slice(0, 5).map(element => `${element.tagName.toLowerCase()}.${element.className}`)"""
 
 
 def problems(page) -> list[str]:
@@ -21,7 +24,8 @@ def problems(page) -> list[str]:
     page.set_viewport_size(PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
-        found.append(f"{width} px wide at {PHONE['width']} px")
+        wide = page.evaluate(WIDE_ELEMENTS, PHONE["width"])
+        found.append(f"{width} px wide at {PHONE['width']} px: {wide}")
     page.set_viewport_size(DESKTOP)
     return found
 
