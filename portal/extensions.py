@@ -1,4 +1,5 @@
 """Extensions created without an app; create_app() binds them."""
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -38,3 +39,9 @@ babel = Babel()
 csrf = PortalCSRFProtect()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@limiter.request_filter
+def _reading_is_never_limited() -> bool:
+    """Only form submissions are limited (sign-in, password reset); pages are read without the check."""
+    return request.method in ("GET", "HEAD", "OPTIONS")

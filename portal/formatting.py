@@ -1,14 +1,41 @@
 """Dates, times and numbers as Canadian readers expect them (en_CA, fr_CA), for templates and exports.
 
-Timestamps are stored in UTC and shown in the portal's time zone (America/Toronto)."""
-from datetime import date, datetime
-from functools import cache
+Timestamps are stored in UTC and shown in the portal's time zone (America/Toronto). The reader's locale and
+time zone are looked up once per request, as reports format hundreds of figures."""
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
-from babel.numbers import get_group_symbol
-
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from babel import Locale
+from babel.dates import format_date as babel_date
+from babel.dates import format_datetime as babel_datetime
+from babel.numbers import format_decimal, get_group_symbol
+from flask import current_app, g, has_request_context
+from flask_babel import get_locale
 
 EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class ReaderFormats:
+    locale: Locale
+    zone: tzinfo
+    group: str
+
+    @property
+    def french(self) -> bool:
+        return self.locale.language == "fr"
+
+
+def _formats() -> ReaderFormats:
+    cached = g.get("reader_formats") if has_request_context() else None
+    if cached is None:
+        locale = get_locale() or Locale.parse("en_CA")
+        cached = ReaderFormats(locale, ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
+                               get_group_symbol(locale))
+        if has_request_context():
+            g.reader_formats = cached
+    return cached
 
 
 def reader_language() -> str:
@@ -17,50 +44,59 @@ def reader_language() -> str:
     return locale.language if locale is not None else "en"
 
 
-def _french() -> bool:
-    return reader_language() == "fr"
+def _local(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def _first_of_month(value: date | datetime) -> bool:
-    """French writes the first day of a month as « 1er »."""
-    return _french() and value.day == 1
+def _day(value: date | datetime, formats: ReaderFormats) -> date:
+    return _local(value).astimezone(formats.zone).date() if isinstance(value, datetime) else value
 
 
 def long_date(value: date | datetime | None) -> str:
-    """1 July 2024 in English; « 1er juillet 2024 » in French."""
+    """1 July 2024 in English; « 1er juillet 2024 » in French (the first of a month is « 1er »)."""
     if value is None:
         return EMPTY
-    return format_date(value, "d'er' MMMM y" if _first_of_month(value) else "long")
+    formats = _formats()
+    day = _day(value, formats)
+    return babel_date(day, "d'er' MMMM y" if formats.french and day.day == 1 else "long", locale=formats.locale)
 
 
 def short_date(value: date | datetime | None) -> str:
     if value is None:
         return EMPTY
-    return format_date(value, "d'er' MMM y" if _first_of_month(value) else "medium")
+    formats = _formats()
+    day = _day(value, formats)
+    return babel_date(day, "d'er' MMM y" if formats.french and day.day == 1 else "medium", locale=formats.locale)
 
 
 def date_time(value: datetime | None) -> str:
     """Date with the year, time and time zone: Nov 23, 2026, 10:04 a.m. EST / 23 nov. 2026, 10 h 04 HNE."""
     if value is None:
         return EMPTY
-    if _french():
-        day = "d'er'" if value.day == 1 else "d"
-        return format_datetime(value, f"{day} MMM y, HH 'h' mm zzz")
-    return format_datetime(value, "MMM d, y, h:mm a zzz")
-
-
-@cache
-def _group_symbol(locale: str) -> str:
-    return get_group_symbol(locale)
+    formats = _formats()
+    moment = _local(value).astimezone(formats.zone)
+    if formats.french:
+        pattern = ("d'er'" if moment.day == 1 else "d") + " MMM y, HH 'h' mm zzz"
+    else:
+        pattern = "MMM d, y, h:mm a zzz"
+    return babel_datetime(moment, pattern, tzinfo=formats.zone, locale=formats.locale)
 
 
 def number(value: int | float | None) -> str:
-    """40,000 in English, 40 000 in French; whole numbers are grouped directly, as reports show hundreds."""
+    """40,000 in English, 40 000 in French."""
     if value is None:
         return EMPTY
+    formats = _formats()
     if isinstance(value, int):
-        return f"{value:,}".replace(",", _group_symbol(str(get_locale() or "en_CA")))
-    return format_decimal(value)
+        return f"{value:,}".replace(",", formats.group)
+    return format_decimal(value, locale=formats.locale)
+
+
+def share(count: int, total: int) -> tuple[str, str] | None:
+    """A rate as shown in reports: ("25 %", "(1/4)"), or None when there is nobody to count."""
+    if not total:
+        return None
+    return f"{round(100 * count / total)} %", f"({number(count)}/{number(total)})"
 
 
 FILTERS = {"long_date": long_date, "short_date": short_date, "date_time": date_time, "number": number}

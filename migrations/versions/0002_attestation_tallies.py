@@ -1,4 +1,4 @@
-"""Attestation tallies: counts per division kept with each change
+"""Attestation tallies: counts per division kept with each change; staff of a division by name
 
 Revision ID: 0002_attestation_tallies
 Revises: 0001_foundation
@@ -20,7 +20,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['division_id'], ['divisions.id'], name=op.f('fk_division_tallies_division_id_divisions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('division_id', 'name', name=op.f('pk_division_tallies'))
     )
+    op.create_index('ix_users_division_active_name', 'users', ['division_id', 'active', 'full_name', 'id'])
 
 
 def downgrade():
+    op.drop_index('ix_users_division_active_name', table_name='users')
     op.drop_table('division_tallies')

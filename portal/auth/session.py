@@ -2,11 +2,13 @@
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from .models import User
+
+SIGNED_IN_USER = select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("user_id"))
 
 
 def register_user_loader(login_manager) -> None:
@@ -15,8 +17,7 @@ def register_user_loader(login_manager) -> None:
         user_id, _sep, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.scalars(select(User).options(joinedload(User.role_rows))
-                                  .where(User.id == int(user_id))).unique().one_or_none()
+        user = db.session.scalars(SIGNED_IN_USER, {"user_id": int(user_id)}).unique().one_or_none()
         if user is None or not user.active or not user.token_matches(token):
             return None
         return user

@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, exists, false, func, or_, select
 
 from ..auth.models import Division, User
 from ..extensions import db
+from ..formatting import share
 from .models import Attestation, ChangeKind, DivisionTally, Document, DocumentKind, DocumentVersion
 
 
@@ -149,6 +150,11 @@ class DivisionAttestation:
         """Share of active staff who attested to every current document; None without active staff."""
         return self.attested_all / self.staff if self.staff else None
 
+    @property
+    def shares(self) -> list[tuple[str, str] | None]:
+        """Each document's rate, then the rate for all of them, as reports show them."""
+        return [share(count, self.staff) for count in (*self.attested.values(), self.attested_all)]
+
 
 def division_summary(versions: dict[DocumentKind, PublishedVersion],
                      division_ids: Iterable[int] | None = None) -> list[DivisionAttestation]:
@@ -206,6 +212,10 @@ class CityTotal:
     attested: dict[DocumentKind, int]
     attested_all: int
 
+    @property
+    def shares(self) -> list[tuple[str, str] | None]:
+        return [share(count, self.staff) for count in (*self.attested.values(), self.attested_all)]
+
 
 def city_total(summary: list[DivisionAttestation]) -> CityTotal:
     kinds = summary[0].attested.keys() if summary else ()
@@ -254,22 +264,18 @@ class OutstandingStaff:
 
 
 def outstanding_in_division(division: Division, versions: dict[DocumentKind, PublishedVersion],
-                            page: int, per_page: int | None) -> tuple[list[OutstandingStaff], int]:
+                            page: int, per_page: int | None) -> list[OutstandingStaff]:
     """Active staff of a division who still have a document to attest to, by name, one page at a time
-    (every one of them when per_page is None)."""
+    (every one of them when per_page is None). How many there are is the division's staff less those who
+    attested to everything, which its summary already holds."""
     attested = [exists().where(Attestation.user_id == User.id, _satisfies(version)) for version in versions.values()]
     if not attested:
-        return [], 0
-    listed = (select(User, func.count().over().label("total"),
-                     *(clause.label(kind.value) for kind, clause in zip(versions, attested)))
-              .where(User.active, User.division_id == division.id, or_(*(~clause for clause in attested)))
+        return []
+    listed = (select(User, *(clause.label(kind.value) for kind, clause in zip(versions, attested)))
+              .where(User.division_id == division.id, User.active, or_(*(~clause for clause in attested)))
               .order_by(User.full_name, User.id))
     if per_page is not None:
         listed = listed.limit(per_page).offset((page - 1) * per_page)
-    rows = db.session.execute(listed).all()
-    if not rows and page > 1:
-        return [], db.session.scalar(select(func.count(User.id)).where(
-            User.active, User.division_id == division.id, or_(*(~clause for clause in attested))))
     kinds = list(versions)
-    return ([OutstandingStaff(row[0], [kind for kind, done in zip(kinds, row[2:]) if not done]) for row in rows],
-            rows[0][1] if rows else 0)
+    return [OutstandingStaff(row[0], [kind for kind, done in zip(kinds, row[1:]) if not done])
+            for row in db.session.execute(listed)]

@@ -136,8 +136,9 @@ def division_report(code: str):
     versions = queries.current_versions()
     page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]
-    outstanding, total = queries.outstanding_in_division(division, versions, page, per_page)
+    outstanding = queries.outstanding_in_division(division, versions, page, per_page)
     summary = queries.division_summary(versions, [division.id])[0]
+    total = summary.staff - summary.attested_all
     return render_template("promise/division_report.html", division=division, versions=versions,
                            summary=summary, outstanding=outstanding, total=total, page=page,
                            pages=page_count(total, per_page), language=reader_language())
@@ -147,7 +148,7 @@ def division_report(code: str):
 @requires("attestation.report")
 def division_report_csv(code: str):
     division = _visible_division(code)
-    outstanding, _total = queries.outstanding_in_division(division, queries.current_versions(), 1, None)
+    outstanding = queries.outstanding_in_division(division, queries.current_versions(), 1, None)
     header = [_("Name"), _("E-mail address"), _("Start date"), _("Documents not attested")]
     rows = [(item.user.full_name, item.user.email, item.user.start_date.isoformat() if item.user.start_date else "",
              "; ".join(kind.title for kind in item.missing)) for item in outstanding]
