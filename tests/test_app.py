@@ -174,3 +174,11 @@ def test_a_nul_byte_anywhere_is_refused_before_it_reaches_the_database(client, f
     assert client.get("/attestation/C%00D").status_code == 404
     assert client.get("/attestation/?sort=na%00me").status_code == 400
     assert client.post("/login", data={"email": "a\x00@example.org"}).status_code == 400
+
+
+@pytest.mark.parametrize("value, cell", [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+                                         ("plain", "plain"), (None, ""), (42, "42")])
+def test_csv_cells_that_could_be_formulas_are_neutralised(value, cell):
+    from portal.csv_export import safe_cell
+
+    assert safe_cell(value) == cell

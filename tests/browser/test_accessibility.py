@@ -126,3 +126,16 @@ def test_printing_a_document_gives_the_document_not_the_navigation(live_server, 
     assert page.locator(".document-meta").is_visible() and page.locator(".document-body").is_visible()
     for hidden in (".site-nav", ".language-switch", ".attestation", ".site-footer", ".actions"):
         assert not page.locator(hidden).is_visible(), hidden
+
+
+def test_the_error_summary_takes_focus_and_its_link_moves_to_the_field(live_server, browser_page, factory, content):
+    page = browser_page
+    sign_in_browser(page, live_server, factory.user())
+    page.goto(f"{live_server}/promise")
+    page.click(".attestation button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    assert page.evaluate("document.querySelector('.error-summary').getBoundingClientRect().top") < 900
+    page.click(".error-summary a")
+    assert page.evaluate("document.activeElement.id") == "confirm"
+    assert page.get_attribute("#confirm", "aria-invalid") == "true"

@@ -224,3 +224,69 @@ def test_a_lead_without_a_division_sees_no_division(client, factory, content):
     assert report_rows(client) == {}
     assert "There is no division to show" in page(client.get("/attestation/")).get_text()
     assert client.get("/attestation/CXD").status_code == 403
+
+
+def test_the_city_report_has_a_total_row_and_sorts_by_rate(app, client, factory, content):
+    done = factory.user(division="CXD")
+    factory.user(division="CXD")
+    factory.user(division="PFR")
+    factory.division("EMPTY")
+    sign_in(client, factory.user(roles=("steward",), division=None))
+    other = app.test_client()
+    sign_in(other, done)
+    for slug in ("promise", "standards", "code-of-conduct"):
+        attest(other, slug)
+    soup = page(client.get("/attestation/"))
+    total = soup.select_one("tfoot tr")
+    assert total.th.get_text(strip=True) == "City-wide"
+    assert [cell.get_text(" ", strip=True) for cell in total.find_all("td")][-1] == "33 % (1/3)"
+    assert report_rows(client)["Division EMPTY"][1:] == ["no active staff"] * 4
+    lowest = [row.th.get_text(strip=True) for row in page(client.get("/attestation/?sort=lowest")).select("tbody tr")]
+    highest = [row.th.get_text(strip=True) for row in page(client.get("/attestation/?sort=highest")).select("tbody tr")]
+    assert lowest == ["Division PFR", "Division CXD", "Division EMPTY"]
+    assert highest == ["Division CXD", "Division PFR", "Division EMPTY"]
+
+
+def test_a_division_without_active_staff_says_so(client, factory, content):
+    factory.user(division="EMPTY", active=False)
+    sign_in(client, factory.user(roles=("steward",), division=None))
+    text = page(client.get("/attestation/EMPTY")).get_text(" ", strip=True)
+    assert "This division has no active staff" in text
+    assert "Everyone in this division has attested" not in text and "0 of 0" not in text
+
+
+def test_both_reports_export_as_csv(app, client, factory, content):
+    factory.user(division="CXD", name="=cmd|' /C calc'!A0")
+    sign_in(client, factory.user(roles=("steward",), division="PFR"))
+    city = client.get("/attestation/export.csv")
+    assert city.mimetype == "text/csv" and "attachment" in city.headers["Content-Disposition"]
+    lines = city.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Division code,Division,Active staff")
+    assert any(line.startswith("CXD,Division CXD,1,0,0,") for line in lines)
+    division = client.get("/attestation/CXD/export.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert division[0] == "Name,E-mail address,Start date,Documents not attested"
+    assert any(line.startswith("'=cmd|' /C calc'!A0,") for line in division)
+
+
+def test_a_lead_cannot_export_another_division(client, factory, content):
+    factory.division("PFR")
+    sign_in(client, factory.user(roles=("staff", "lead"), division="CXD"))
+    assert client.get("/attestation/PFR/export.csv").status_code == 403
+    lines = client.get("/attestation/export.csv").get_data(as_text=True).splitlines()
+    assert len(lines) == 2 and "PFR" not in lines[1]
+
+
+def test_the_history_says_when_there_is_no_earlier_version(client, factory, content):
+    sign_in(client, factory.user())
+    assert "There is no earlier version" in page(client.get("/code-of-conduct/history")).get_text()
+
+
+def test_after_attesting_the_next_document_is_offered(client, factory, content):
+    sign_in(client, factory.user())
+    response = attest(client, "promise")
+    assert response.headers["Location"].endswith("/promise#attestation")
+    nudge = page(client.get("/promise")).select_one(".next-step a")
+    assert nudge["href"] == "/standards"
+    attest(client, "standards")
+    attest(client, "code-of-conduct")
+    assert "You have attested to every current document" in page(client.get("/promise")).get_text()
