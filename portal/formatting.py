@@ -1,19 +1,21 @@
 """Dates, times and numbers as Canadian readers expect them (en_CA, fr_CA), for templates and exports.
 
-Timestamps are stored in UTC and shown in the portal's time zone (America/Toronto). The reader's locale and
-time zone are looked up once per request, as reports format hundreds of figures."""
+Timestamps are stored in UTC and shown in the portal's time zone (America/Toronto). What each locale needs is
+worked out once per process, as reports format hundreds of figures."""
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
 from babel.numbers import format_decimal, get_group_symbol
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import get_locale
 
 EMPTY = "—"
+DEFAULT_LOCALE = Locale.parse("en_CA")
 
 
 @dataclass(frozen=True)
@@ -27,15 +29,14 @@ class ReaderFormats:
         return self.locale.language == "fr"
 
 
+@cache
+def _formats_for(locale: Locale, zone_name: str) -> ReaderFormats:
+    return ReaderFormats(locale, ZoneInfo(zone_name), get_group_symbol(locale))
+
+
 def _formats() -> ReaderFormats:
-    cached = g.get("reader_formats") if has_request_context() else None
-    if cached is None:
-        locale = get_locale() or Locale.parse("en_CA")
-        cached = ReaderFormats(locale, ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
-                               get_group_symbol(locale))
-        if has_request_context():
-            g.reader_formats = cached
-    return cached
+    """The formats of the current locale (which force_locale may change, as e-mails in a reader's language do)."""
+    return _formats_for(get_locale() or DEFAULT_LOCALE, current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def reader_language() -> str:
@@ -52,21 +53,23 @@ def _day(value: date | datetime, formats: ReaderFormats) -> date:
     return _local(value).astimezone(formats.zone).date() if isinstance(value, datetime) else value
 
 
-def long_date(value: date | datetime | None) -> str:
-    """1 July 2024 in English; « 1er juillet 2024 » in French (the first of a month is « 1er »)."""
+def _date(value: date | datetime | None, width: str, first_of_month: str) -> str:
+    """The day in the reader's locale; French writes the first of a month « 1er »."""
     if value is None:
         return EMPTY
     formats = _formats()
     day = _day(value, formats)
-    return babel_date(day, "d'er' MMMM y" if formats.french and day.day == 1 else "long", locale=formats.locale)
+    return babel_date(day, first_of_month if formats.french and day.day == 1 else width, locale=formats.locale)
+
+
+def long_date(value: date | datetime | None) -> str:
+    """1 July 2024 in English; « 1er juillet 2024 » in French."""
+    return _date(value, "long", "d'er' MMMM y")
 
 
 def short_date(value: date | datetime | None) -> str:
-    if value is None:
-        return EMPTY
-    formats = _formats()
-    day = _day(value, formats)
-    return babel_date(day, "d'er' MMM y" if formats.french and day.day == 1 else "medium", locale=formats.locale)
+    """Jul 1, 2024 in English; « 1er juil. 2024 » in French."""
+    return _date(value, "medium", "d'er' MMM y")
 
 
 def date_time(value: datetime | None) -> str:

@@ -1,0 +1,25 @@
+"""Canadian formats in each language, in the portal's time zone, including inside e-mails in another language."""
+from datetime import date, datetime
+
+import pytest
+from flask_babel import force_locale
+
+from portal.formatting import date_time, long_date, number, share, short_date
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en_CA", ("July 1, 2024", "Jul 1, 2024", "Nov 1, 2026, 10:04 a.m. EST", "40,000", ("25 %", "(1/4)"))),
+    ("fr_CA", ("1er juillet 2024", "1er juill. 2024", "1er nov. 2026, 10 h 04 HNE", "40\u00a0000", ("25 %", "(1/4)"))),
+])
+def test_dates_times_and_numbers_read_as_canadians_write_them(app, locale, expected):
+    with app.test_request_context(), force_locale(locale):
+        shown = (long_date(date(2024, 7, 1)), short_date(date(2024, 7, 1)), date_time(datetime(2026, 11, 1, 15, 4)),
+                 number(40000), share(1, 4))
+    assert shown == expected
+
+
+def test_summer_times_and_other_days_of_the_month(app):
+    with app.test_request_context(), force_locale("fr_CA"):
+        assert date_time(datetime(2026, 7, 2, 3, 30)) == "1er juill. 2026, 23 h 30 HAE"
+        assert long_date(date(2024, 7, 2)) == "2 juillet 2024"
+        assert share(0, 0) is None and number(None) == "—"
