@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import settings_for
 from .database import configure_sqlite
+from . import templating
 from .formatting import FILTERS, reader_language
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .security import PUBLIC, apply_security_headers, refuse_nul_bytes
@@ -125,3 +126,4 @@ def _register_template_helpers(app: Flask) -> None:
         return {"current_language": reader_language(), "document_kinds": list(DocumentKind)}
 
     app.jinja_env.filters.update(FILTERS)
+    templating.install(app)

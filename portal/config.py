@@ -19,7 +19,7 @@ class Config:
     ENVIRONMENT = "production"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = ""
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}  # a server may close idle connections; a file does not
     CONTENT_DIR = BASE_DIR / "content"
     INSTANCE_DIR = BASE_DIR / "instance"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -67,6 +67,8 @@ class Config:
             raise ConfigurationError("SECRET_KEY must be set (export SECRET_KEY=... before starting the portal).")
         settings["SQLALCHEMY_DATABASE_URI"] = _database_url(env.get("DATABASE_URL") or cls.SQLALCHEMY_DATABASE_URI
                                                             or f"sqlite:///{cls.INSTANCE_DIR / 'portal.db'}")
+        if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            settings["SQLALCHEMY_ENGINE_OPTIONS"] = {}
         settings["MAIL_SERVER"] = env.get("MAIL_SERVER", cls.MAIL_SERVER)
         settings["MAIL_PORT"] = int(env.get("MAIL_PORT", cls.MAIL_PORT))
         settings["MAIL_USE_TLS"] = _flag("MAIL_USE_TLS", cls.MAIL_USE_TLS)
