@@ -31,6 +31,14 @@ def edit(path, old, new):
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
 
 
+def revise_promise(content_dir, version: str, change: str, new_words: str) -> None:
+    """Gives the Promise a new version number and kind of change in both languages, and edits its text."""
+    for language in ("en", "fr"):
+        edit(content_dir / "promise" / f"{language}.md", 'version: "2.0"', f'version: "{version}"')
+        edit(content_dir / "promise" / f"{language}.md", "change: major", f"change: {change}")
+    edit(content_dir / "promise" / "en.md", "simple and convenient", new_words)
+
+
 def version_count(app) -> int:
     with app.app_context():
         return db.session.scalar(db.select(db.func.count(DocumentVersion.id)))
@@ -55,10 +63,7 @@ def test_sync_is_idempotent(app, content_dir):
 
 def test_a_changed_file_with_a_new_version_becomes_a_new_version(app, content_dir):
     sync(app, content_dir)
-    for language in ("en", "fr"):
-        edit(content_dir / "promise" / f"{language}.md", 'version: "2.0"', 'version: "2.1"')
-        edit(content_dir / "promise" / f"{language}.md", "change: major", "change: minor")
-    edit(content_dir / "promise" / "en.md", "simple and convenient", "simple and easy")
+    revise_promise(content_dir, "2.1", "minor", "simple and easy")
     assert ("promise", "2.1", True) in sync(app, content_dir)
     with app.app_context():
         assert current_versions()["promise"].label == "2.1"
@@ -88,19 +93,14 @@ def test_malformed_content_is_refused_and_changes_nothing(app, content_dir, mang
 
 def test_a_major_change_must_raise_the_major_number(app, content_dir):
     sync(app, content_dir)
-    for language in ("en", "fr"):
-        edit(content_dir / "promise" / f"{language}.md", 'version: "2.0"', 'version: "2.1"')
-    edit(content_dir / "promise" / "en.md", "simple and convenient", "simpler")
+    revise_promise(content_dir, "2.1", "major", "simpler")
     with pytest.raises(ContentError, match="a major change must raise the major number"):
         sync(app, content_dir)
 
 
 def test_a_minor_change_that_raises_the_major_number_is_refused(app, content_dir):
     sync(app, content_dir)
-    for language in ("en", "fr"):
-        edit(content_dir / "promise" / f"{language}.md", 'version: "2.0"', 'version: "3.0"')
-        edit(content_dir / "promise" / f"{language}.md", "change: major", "change: minor")
-    edit(content_dir / "promise" / "en.md", "simple and convenient", "simpler")
+    revise_promise(content_dir, "3.0", "minor", "simpler")
     with pytest.raises(ContentError, match="a minor change keeps the major number"):
         sync(app, content_dir)
     assert version_count(app) == 3
