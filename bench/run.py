@@ -147,8 +147,8 @@ def _notes(run: dict) -> list[str]:
         f"- City at 10×: {city_rows['staff']:,} staff in {city_rows['divisions']} divisions, "
         f"{city_rows['attestations']:,} attestations, {city_rows['audit_entries']:,} audit entries; "
         f"statements also counted at 1× ({run['city']['1x']['staff']:,} staff).",
-        f"- gunicorn {GUNICORN['worker-class']}, {GUNICORN['workers']} workers × {GUNICORN['threads']} threads, "
-        f"keep-alive {GUNICORN['keep-alive']} s, on 127.0.0.1, for the portal and bare Flask alike.",
+        f"- gunicorn {GUNICORN['worker-class']}, {GUNICORN['workers']} workers, on 127.0.0.1, "
+        "for the portal and bare Flask alike.",
         f"- wrk -t{THREADS}, {SECONDS} s per run after a {WARM_UP_SECONDS} s warm-up; bare Flask is loaded before "
         "and after every page, and “vs Flask” compares with the mean of those two runs. Answers slower than "
         f"{TIMEOUT_SECONDS} s are wrk timeouts: they count as errors and not in the latencies.",
