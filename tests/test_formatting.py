@@ -1,8 +1,12 @@
 """Canadian formats in each language, in the portal's time zone, including inside e-mails in another language."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date, format_datetime
 from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from portal.formatting import date_time, long_date, number, share, short_date
 
@@ -23,3 +27,22 @@ def test_summer_times_and_other_days_of_the_month(app):
         assert date_time(datetime(2026, 7, 2, 3, 30)) == "1er juill. 2026, 23 h 30 HAE"
         assert long_date(date(2024, 7, 2)) == "2 juillet 2024"
         assert share(0, 0) is None and number(None) == "—"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)), st.sampled_from(["en_CA", "fr_CA"]))
+def test_date_time_writes_what_babel_would(app, moment, locale):
+    zone = ZoneInfo("America/Toronto")
+    local = moment.replace(tzinfo=UTC).astimezone(zone)
+    pattern = ("d'er'" if local.day == 1 else "d") + " MMM y, HH 'h' mm zzz" if locale == "fr_CA" \
+        else "MMM d, y, h:mm a zzz"
+    with app.test_request_context(), force_locale(locale):
+        assert date_time(moment) == format_datetime(local, pattern, tzinfo=zone, locale=locale)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.sampled_from(["en_CA", "fr_CA"]))
+def test_short_date_writes_what_babel_would(app, day, locale):
+    pattern = "d'er' MMM y" if locale == "fr_CA" and day.day == 1 else "medium"
+    with app.test_request_context(), force_locale(locale):
+        assert short_date(day) == format_date(day, pattern, locale=locale)

@@ -7,7 +7,7 @@ from sqlalchemy import and_, case, exists, false, func, or_, select
 
 from ..auth.models import Division, User
 from ..extensions import db
-from ..formatting import share
+from ..formatting import shares
 from .models import Attestation, ChangeKind, DivisionTally, Document, DocumentKind, DocumentVersion
 
 
@@ -153,7 +153,7 @@ class DivisionAttestation:
     @property
     def shares(self) -> list[tuple[str, str] | None]:
         """Each document's rate, then the rate for all of them, as reports show them."""
-        return [share(count, self.staff) for count in (*self.attested.values(), self.attested_all)]
+        return shares((*self.attested.values(), self.attested_all), self.staff)
 
 
 def division_summary(versions: dict[DocumentKind, PublishedVersion],
@@ -214,7 +214,7 @@ class CityTotal:
 
     @property
     def shares(self) -> list[tuple[str, str] | None]:
-        return [share(count, self.staff) for count in (*self.attested.values(), self.attested_all)]
+        return shares((*self.attested.values(), self.attested_all), self.staff)
 
 
 def city_total(summary: list[DivisionAttestation]) -> CityTotal:
