@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..audit import AuditEntry
@@ -30,9 +30,11 @@ def _filtered(query, chosen: AuditFilter):
         query = query.where(AuditEntry.action == chosen.action)
     if chosen.person:
         wanted = chosen.person.strip().lower()
-        people = select(User.id).where(or_(func.lower(User.email).contains(wanted, autoescape=True),
-                                           func.lower(User.full_name).contains(wanted, autoescape=True)))
-        query = query.where(or_(AuditEntry.actor_id.in_(people),
+        matching = or_(func.lower(User.email).contains(wanted, autoescape=True),
+                       func.lower(User.full_name).contains(wanted, autoescape=True))
+        accounts = select(literal("user:") + cast(User.id, String)).where(matching)
+        query = query.where(or_(AuditEntry.actor_id.in_(select(User.id).where(matching)),
+                                AuditEntry.subject.in_(accounts),
                                 func.lower(AuditEntry.subject).contains(wanted, autoescape=True)))
     if chosen.start:
         query = query.where(AuditEntry.occurred_at >= _start_of(chosen.start))

@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from portal.audit import AuditEntry
+from portal.audit import AuditEntry, record
 from portal.auth.models import User
 from portal.database import ImmutableRowError
 from portal.extensions import db
@@ -49,6 +49,11 @@ def test_the_log_filters_by_kind_person_and_dates(app, client, factory):
     kinds = [row[2] for row in log_rows(client.get("/admin/?action=auth.sign_in"))]
     assert kinds == ["Signed in"] * 3
     assert [row[1] for row in log_rows(client.get("/admin/?person=olga"))] == [f"Olga Other {other.email}"]
+    with app.app_context():
+        record("roles.change", f"user:{other.id}", actor_id=admin.id)
+        db.session.commit()
+    about_olga = log_rows(client.get("/admin/?person=olga"))
+    assert [row[2] for row in about_olga] == ["Roles changed", "Signed in"]
     dated = log_rows(client.get("/admin/?start=2025-03-10&end=2025-03-10"))
     assert [row[3] for row in dated] == ["old@example.org"]
     empty = client.get("/admin/?start=2024-01-01&end=2024-01-02")
