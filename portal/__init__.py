@@ -63,13 +63,14 @@ def create_app(config: dict | str | None = None) -> Flask:
     from .auth.session import register_user_loader
     from .auth.views import bp as auth_bp
     from .home.views import bp as home_bp
+    from .learning.views import bp as learning_bp
     from .pages.views import bp as pages_bp
     from .promise.views import bp as promise_bp
 
     app.url_map.converters.update(int=BoundedIntegerConverter, default=PlainTextConverter,
                                   string=PlainTextConverter)
     register_user_loader(login_manager)
-    for blueprint in (home_bp, auth_bp, promise_bp, pages_bp, admin_bp):
+    for blueprint in (home_bp, auth_bp, promise_bp, learning_bp, pages_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.view_functions["static"].permissions = frozenset({PUBLIC})
 
@@ -119,11 +120,13 @@ def _register_error_handlers(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from .learning.views import LEARNER_PAGES, REPORT_PAGES
     from .promise.models import DocumentKind
 
     @app.context_processor
     def portal_context():
-        return {"current_language": reader_language(), "document_kinds": list(DocumentKind)}
+        return {"current_language": reader_language(), "document_kinds": list(DocumentKind),
+                "learner_endpoints": LEARNER_PAGES, "learning_report_endpoints": REPORT_PAGES}
 
     app.jinja_env.filters.update(FILTERS)
     templating.install(app)

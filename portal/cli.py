@@ -37,18 +37,23 @@ def register_commands(app: Flask) -> None:
 
     @content.command("sync")
     def content_sync():
-        """Load content/ into versioned rows; unchanged files are left alone."""
+        """Load content/ (documents and learning modules) into versioned rows; unchanged files are left alone."""
+        from .learning.operations import sync_modules
+        from .learning.source import load_modules
         from .promise.operations import sync_content
 
+        content_dir = current_app.config["CONTENT_DIR"]
         try:
-            check_information_pages(current_app.config["CONTENT_DIR"])
-            outcomes = sync_content(current_app.config["CONTENT_DIR"])
+            check_information_pages(content_dir)
+            modules = load_modules(content_dir)
+            outcomes = [(outcome, "") for outcome in sync_content(content_dir)]
+            outcomes += [(outcome, "module ") for outcome in sync_modules(modules)]
         except ContentError as error:
             _fail("content not loaded; nothing was changed:\n  " + "\n  ".join(error.problems))
         db.session.commit()
-        for outcome in outcomes:
+        for outcome, kind in outcomes:
             state = "published" if outcome.published else "unchanged"
-            click.echo(f"{outcome.slug} {outcome.label}: {state}")
+            click.echo(f"{kind}{outcome.slug} {outcome.label}: {state}")
 
     @divisions.command("import")
     @click.argument("path", type=click.Path(path_type=Path))

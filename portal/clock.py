@@ -129,3 +129,57 @@ def acknowledgement_due(received_at: datetime, around_the_clock: bool = False,
         received = in_zone(received_at, hours).astimezone(UTC)
         return (received + timedelta(hours=ACKNOWLEDGE_WITHIN_HOURS_AROUND_THE_CLOCK)).astimezone(hours.zone)
     return add_business_days(received_at, ACKNOWLEDGE_WITHIN_BUSINESS_DAYS, hours)
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """A day the count passed over: a weekend day, or a holiday (named as the `holidays` library names it)."""
+
+    day: date
+    holiday: str | None
+
+
+@dataclass(frozen=True)
+class Reasoning:
+    """How a reply-by moment was reached, step by step, for people to check."""
+
+    received: datetime
+    around_the_clock: bool
+    arrival: str
+    starts: datetime
+    skipped: tuple[DayOff, ...]
+    counted: tuple[date, ...]
+    due: datetime
+
+    @property
+    def clocks_changed(self) -> bool:
+        return self.received.utcoffset() != self.due.utcoffset()
+
+
+def _arrival(local: datetime, hours: OpeningHours) -> str:
+    day = local.date()
+    if not is_business_day(day):
+        return "closed-day"
+    if local < hours.opening(day):
+        return "before-opening"
+    return "open" if local < hours.closing(day) else "after-closing"
+
+
+def explain_acknowledgement(received_at: datetime, around_the_clock: bool = False,
+                            hours: OpeningHours = CITY_HOURS) -> Reasoning:
+    """acknowledgement_due() with its working: when the count started, the business days it counted and the
+    weekend days and holidays it passed over."""
+    local = in_zone(received_at, hours)
+    due = acknowledgement_due(local, around_the_clock, hours)
+    if around_the_clock:
+        return Reasoning(local, True, "open", local, (), (), due)
+    starts = next_opening(local, hours)
+    skipped, counted = [], []
+    day = local.date()
+    while day <= due.date():
+        if not is_business_day(day):
+            skipped.append(DayOff(day, holiday_name(day)))
+        elif day > starts.date():
+            counted.append(day)
+        day += timedelta(days=1)
+    return Reasoning(local, False, _arrival(local, hours), starts, tuple(skipped), tuple(counted), due)

@@ -66,6 +66,43 @@ class DocumentSource:
         return digest.hexdigest()
 
 
+def version_problem(where: str, proposed: tuple[int, int], change: str, published: tuple[int, int]) -> str | None:
+    """Why changed files may not be published under this version, or None: a change raises the version,
+    a major change raises the major number and a minor one keeps it."""
+    label, latest = "%d.%d" % proposed, "%d.%d" % published
+    if proposed == published:
+        return f"{where}: the text changed but the version is still {label}; raise the version"
+    if proposed < published:
+        return f"{where}: version {label} is older than the published version {latest}"
+    if change == "major" and proposed[0] <= published[0]:
+        return f"{where}: a major change must raise the major number (published {latest}, got {label})"
+    if change == "minor" and proposed[0] != published[0]:
+        return f"{where}: a minor change keeps the major number (published {latest}, got {label})"
+    return None
+
+
+def parse_version_fields(path: Path, meta: dict, problems: list[str]) -> tuple[int, int, date, str] | None:
+    """The version, effective date and kind of change in front matter or metadata, or None with the problems."""
+    match = VERSION_PATTERN.match(str(meta.get("version")))
+    start = len(problems)
+    if not match:
+        problems.append(f"{path}: version must look like 2.0 (major.minor), not {meta.get('version')!r}")
+    effective = meta.get("effective_date")
+    if isinstance(effective, str):
+        try:
+            effective = date.fromisoformat(effective)
+        except ValueError:
+            pass
+    if not isinstance(effective, date):
+        problems.append(f"{path}: effective_date must be a date such as 2024-07-01")
+    change = str(meta.get("change")).lower()
+    if change not in ("major", "minor"):
+        problems.append(f"{path}: change must be 'major' or 'minor', not {meta.get('change')!r}")
+    if len(problems) > start:
+        return None
+    return int(match[1]), int(match[2]), effective, change
+
+
 def _read_file(path: Path, problems: list[str]) -> tuple[dict, str] | None:
     try:
         post = frontmatter.loads(path.read_text(encoding="utf-8"))
@@ -89,27 +126,6 @@ def _read_file(path: Path, problems: list[str]) -> tuple[dict, str] | None:
     return meta, post.content
 
 
-def _parse_meta(path: Path, meta: dict, problems: list[str]) -> tuple[int, int, date, str] | None:
-    match = VERSION_PATTERN.match(str(meta["version"]))
-    start = len(problems)
-    if not match:
-        problems.append(f"{path}: version must look like 2.0 (major.minor), not {meta['version']!r}")
-    effective = meta["effective_date"]
-    if isinstance(effective, str):
-        try:
-            effective = date.fromisoformat(effective)
-        except ValueError:
-            pass
-    if not isinstance(effective, date):
-        problems.append(f"{path}: effective_date must be a date such as 2024-07-01")
-    change = str(meta["change"]).lower()
-    if change not in ("major", "minor"):
-        problems.append(f"{path}: change must be 'major' or 'minor', not {meta['change']!r}")
-    if len(problems) > start:
-        return None
-    return int(match[1]), int(match[2]), effective, change
-
-
 def load_document(content_dir: Path, slug: str, problems: list[str]) -> DocumentSource | None:
     """Reads one document in every language; its versions and dates must agree across languages."""
     parsed = {}
@@ -119,7 +135,7 @@ def load_document(content_dir: Path, slug: str, problems: list[str]) -> Document
         if read is None:
             continue
         meta, body = read
-        fields = _parse_meta(path, meta, problems)
+        fields = parse_version_fields(path, meta, problems)
         if fields is not None:
             parsed[language] = (fields, meta, body)
     if len(parsed) != len(LANGUAGES):

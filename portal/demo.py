@@ -1,5 +1,5 @@
 """Demonstration data for `make run`: the divisions, one account per role, and a city of about a thousand staff
-whose attestation rates differ by division. Loading again changes nothing."""
+whose attestation rates and learning differ by division. Loading again changes nothing."""
 import random
 import unicodedata
 import secrets
@@ -14,18 +14,24 @@ from .auth.operations import create_user, import_divisions
 from .auth.queries import division_by_code, user_by_email
 from .content import read_divisions_csv
 from .extensions import db
+from .learning.grading import right_keys
+from .learning.history import Learner, load_history
+from .learning.models import Attempt
+from .learning.operations import start_attempt, submit_attempt
+from .learning.queries import current_modules
 from .promise.models import Attestation
 from .promise.queries import current_versions
 from .security import Role
 
 DEMO_ACCOUNTS = [
-    ("new.staff@example.org", "Nadia Staff", {Role.STAFF}, "CXD", "fr"),
+    ("new.staff@example.org", "Nadia Staff", {Role.STAFF}, "CXD", "fr"),  # joined ten days ago
     ("staff@example.org", "Sam Staff", {Role.STAFF}, "PFR", "en"),
     ("lead@example.org", "Lee Lead", {Role.STAFF, Role.LEAD}, "CXD", "en"),
     ("steward@example.org", "Stella Steward", {Role.STAFF, Role.STEWARD}, "CMO", "en"),
     ("committee@example.org", "Cam Committee", {Role.STAFF, Role.COMMITTEE}, "PE", "en"),
     ("admin@example.org", "Ada Admin", {Role.STAFF, Role.ADMIN}, "TS", "en"),
 ]
+NEW_STAFF = "new.staff@example.org"
 CITY_DOMAIN = "staff.example.org"
 CITY_SIZE = 1000
 GIVEN = ("Amira Benoît Chloé Daniel Élise Farid Gabrielle Hassan Isabelle Jean Kavya Louis Maya Nathalie Omar "
@@ -42,12 +48,14 @@ def load_demo(content_dir: Path, password: str) -> list[tuple[str, str, str]]:
     listed = []
     for email, name, roles, division_code, language in DEMO_ACCOUNTS:
         division = division_by_code(division_code)
-        user = user_by_email(email) or create_user(email, name, password, roles, division,
-                                                   date(2026, 9, 1), language)
+        started = date.today() - timedelta(days=10) if email == NEW_STAFF else date(2026, 9, 1)
+        user = user_by_email(email) or create_user(email, name, password, roles, division, started, language)
         listed.append((user.email, ", ".join(sorted(role.value for role in user.roles)),
                        user.division.name_en if user.division else ""))
     if not _city_loaded():
         _load_city(random.Random(2026))
+    if not db.session.scalar(select(func.count(Attempt.id))):
+        _load_learning(random.Random(2027))
     return listed
 
 
@@ -89,3 +97,33 @@ def _load_city(chance: random.Random) -> None:
                                                                                hours=chance.randint(8, 17))))
     db.session.add_all(attestations)
     db.session.flush()
+
+
+def _load_learning(chance: random.Random) -> None:
+    """The city's learning history, each division with its own ability; Sam Staff passed the Promise module,
+    failed the Standards quiz once and has not begun the Code of Conduct."""
+    modules = current_modules()
+    if not modules:
+        return
+    ability = {division_id: chance.uniform(0.5, 0.9) for division_id in db.session.scalars(select(Division.id))}
+    city = db.session.execute(select(User.id, User.division_id, User.start_date, User.language)
+                              .where(User.email.like(f"%@{CITY_DOMAIN}"), User.active)).all()
+    learners = [Learner(person.id, person.division_id, person.start_date, person.language,
+                        min(0.98, ability.get(person.division_id, 0.7) + chance.uniform(-0.15, 0.15)))
+                for person in city]
+    load_history(learners, modules, chance, date.today())
+    sam = user_by_email("staff@example.org")
+    for slug, right in (("service-promise", True), ("service-standards", False)):
+        if slug in modules:
+            _take_quiz(sam, modules[slug], chance, all_right=right)
+
+
+def _take_quiz(user, module, chance: random.Random, all_right: bool) -> None:
+    """One attempt through the real operations: every answer right, or about half of them."""
+    attempt = start_attempt(user, module, chance)
+    answers = {}
+    for drawn in attempt.questions:
+        right = sorted(right_keys(module, drawn))
+        wrong = [choice["key"] for choice in drawn.choices if choice["key"] not in right]
+        answers[drawn.position] = right if all_right or drawn.position % 2 or not wrong else [wrong[0]]
+    submit_attempt(user, attempt, module, answers, user.language)

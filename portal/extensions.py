@@ -41,7 +41,12 @@ mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+# Endpoints whose reading is limited too, such as looking up a certificate's verification code.
+LIMITED_READS: set[str] = set()
+
+
 @limiter.request_filter
-def _reading_is_never_limited() -> bool:
-    """Only form submissions are limited (sign-in, password reset); pages are read without the check."""
-    return request.method in ("GET", "HEAD", "OPTIONS")
+def _reading_is_not_limited() -> bool:
+    """Form submissions are limited (sign-in, password reset), and the few lookups named in LIMITED_READS;
+    other pages are read without the check."""
+    return request.method in ("GET", "HEAD", "OPTIONS") and request.endpoint not in LIMITED_READS

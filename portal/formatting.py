@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_date
+from babel.dates import format_datetime as babel_datetime
 from babel.dates import get_month_names, get_period_names, get_timezone_name
 from babel.numbers import format_decimal, get_group_symbol
 from flask import current_app
@@ -112,6 +113,30 @@ def date_time(value: datetime | None) -> str:
     return f"{month} {moment.day}, {moment.year}, {hour}:{moment.minute:02d} {period} {zone}"
 
 
+def moment(value: datetime | None) -> str:
+    """A moment people plan by, with the weekday: Friday, July 31, 2026 at 4:40 p.m. / vendredi 31 juillet 2026
+    à 16 h 40."""
+    if value is None:
+        return EMPTY
+    formats = _formats()
+    local = _local(value).astimezone(formats.zone)
+    if formats.french:
+        day = "1er" if local.day == 1 else str(local.day)
+        return babel_datetime(local, f"EEEE '{day}' MMMM y 'à' H 'h' mm", locale=formats.locale)
+    return babel_datetime(local, "EEEE, MMMM d, y 'at' h:mm a", locale=formats.locale)
+
+
+def weekday_date(value: date | None) -> str:
+    """Saturday, August 1, 2026 / samedi 1er août 2026."""
+    if value is None:
+        return EMPTY
+    formats = _formats()
+    if formats.french:
+        day = "1er" if value.day == 1 else str(value.day)
+        return babel_date(value, f"EEEE '{day}' MMMM y", locale=formats.locale)
+    return babel_date(value, "EEEE, MMMM d, y", locale=formats.locale)
+
+
 def number(value: int | float | None, formats: ReaderFormats | None = None) -> str:
     """40,000 in English, 40 000 in French."""
     if value is None:
@@ -135,4 +160,4 @@ def share(count: int, total: int) -> tuple[str, str] | None:
     return shares([count], total)[0]
 
 
-FILTERS = {"long_date": long_date, "short_date": short_date, "date_time": date_time, "number": number}
+FILTERS = {"moment": moment, "weekday_date": weekday_date, "long_date": long_date, "short_date": short_date, "date_time": date_time, "number": number}

@@ -36,6 +36,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "attestation.submit": EVERYONE,
     "attestation.report": frozenset({Role.LEAD, Role.STEWARD}),
     "attestation.report_all": frozenset({Role.STEWARD}),
+    "learning.take": EVERYONE,
+    "learning.report": frozenset({Role.LEAD, Role.STEWARD}),
+    "learning.report_all": frozenset({Role.STEWARD}),
+    "learning.analysis": frozenset({Role.STEWARD}),
+    "certificates.verify": EVERYONE,
     "audit.read": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
 }

@@ -159,11 +159,14 @@ def smtp(app, monkeypatch):
 
 @pytest.fixture
 def content(app):
-    """The documents in content/, published as they are in the repository."""
+    """The documents and learning modules in content/, published as they are in the repository."""
+    from portal.learning.operations import sync_modules
+    from portal.learning.source import load_modules
     from portal.promise.operations import sync_content
 
     with app.app_context():
         sync_content(app.config["CONTENT_DIR"])
+        sync_modules(load_modules(app.config["CONTENT_DIR"]))
         db.session.commit()
 
 
@@ -229,3 +232,38 @@ def messages(response) -> list[str]:
     soup = page(response)
     found = soup.select(".flash, .error-summary li, p.error")
     return [element.get_text(" ", strip=True) for element in found]
+
+
+def take_quiz(app, user_id: int, slug: str, answers: str = "right", seed: int = 1) -> SimpleNamespace:
+    """Starts an attempt at a published module through the real operations and, unless answers is "none",
+    submits it with every answer right ("right") or wrong ("wrong")."""
+    import random
+
+    from portal.auth.models import User
+    from portal.learning.grading import right_keys
+    from portal.learning.models import Certificate
+    from portal.learning.operations import start_attempt, submit_attempt
+    from portal.learning.queries import current_modules
+
+    with app.test_request_context():
+        user = db.session.get(User, user_id)
+        module = current_modules()[slug]
+        attempt = start_attempt(user, module, random.Random(seed))
+        if answers != "none":
+            chosen = {}
+            for drawn in attempt.questions:
+                right = sorted(right_keys(module, drawn))
+                wrong = [choice["key"] for choice in drawn.choices if choice["key"] not in right]
+                chosen[drawn.position] = right if answers == "right" else wrong[:1]
+            submit_attempt(user, attempt, module, chosen, user.language)
+        db.session.commit()
+        certificate = db.session.scalar(db.select(Certificate).where(Certificate.attempt_id == attempt.id))
+        return SimpleNamespace(id=attempt.id, certificate_id=certificate.id if certificate else None,
+                               code=certificate.code if certificate else None)
+
+
+def learning_ids(app, user_id: int) -> dict:
+    """The person's own quiz in progress, a result with its certificate, for pages addressed by id."""
+    passed = take_quiz(app, user_id, "service-promise", "right")
+    open_quiz = take_quiz(app, user_id, "service-standards", "none")
+    return {"attempt": open_quiz.id, "result": passed.id, "certificate": passed.certificate_id, "code": passed.code}

@@ -3,6 +3,7 @@
 The route × role table, the accessibility scan, the phone-width check and the French check all read this
 list, and tests/test_routes.py fails when a GET route of the application has no entry here."""
 from dataclasses import dataclass, field
+from string import Formatter
 
 ROLES = ("anonymous", "staff", "lead", "steward", "committee", "admin")
 
@@ -10,6 +11,8 @@ SIGNED_IN = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 200)}
 ANYONE = dict.fromkeys(ROLES, 200)
 VISITORS = {**dict.fromkeys(ROLES, 302), "anonymous": 200}
 ATTESTATION_REPORT = {"anonymous": 302, "staff": 403, "lead": 200, "steward": 200, "committee": 403, "admin": 403}
+LEARNING_REPORT = ATTESTATION_REPORT
+LEARNING_ANALYSIS = {"anonymous": 302, "staff": 403, "lead": 403, "steward": 200, "committee": 403, "admin": 403}
 ADMIN = {"anonymous": 302, "staff": 403, "lead": 403, "steward": 403, "committee": 403, "admin": 200}
 
 
@@ -23,6 +26,10 @@ class Page:
     def url(self, ids: dict[str, int]) -> str:
         """The address, with `{name}` placeholders filled from the ids of the sample data."""
         return self.path.format(**ids)
+
+    @property
+    def placeholders(self) -> set[str]:
+        return {name for _text, name, _spec, _conversion in Formatter().parse(self.path) if name}
 
 
 PAGES = [
@@ -38,6 +45,23 @@ PAGES = [
     Page("/attestation/CXD", ATTESTATION_REPORT),
     Page("/attestation/export.csv", ATTESTATION_REPORT, html=False),
     Page("/attestation/CXD/export.csv", ATTESTATION_REPORT, html=False),
+    Page("/learning/", SIGNED_IN),
+    Page("/learning/service-promise", SIGNED_IN),
+    Page("/learning/service-standards/lessons/2", SIGNED_IN),
+    Page("/learning/attempts/{attempt}", SIGNED_IN),
+    Page("/learning/attempts/{result}", SIGNED_IN),
+    Page("/certificates/", SIGNED_IN),
+    Page("/certificates/{certificate}.pdf", SIGNED_IN, html=False),
+    Page("/certificates/verify", SIGNED_IN),
+    Page("/certificates/verify/{code}", SIGNED_IN),
+    Page("/reply-by", SIGNED_IN),
+    Page("/reply-by?received_on=2026-07-31&received_at=16:40", SIGNED_IN),
+    Page("/learning/report/", LEARNING_REPORT),
+    Page("/learning/report/CXD", LEARNING_REPORT),
+    Page("/learning/report/export.csv", LEARNING_REPORT, html=False),
+    Page("/learning/report/CXD/export.csv", LEARNING_REPORT, html=False),
+    Page("/learning/analysis/", LEARNING_ANALYSIS),
+    Page("/learning/analysis/service-standards", LEARNING_ANALYSIS),
     Page("/admin/", ADMIN),
     Page("/admin/audit.csv", ADMIN, html=False),
     Page("/admin/users", ADMIN),

@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit import name_actions, record
-from ..content import ContentError, DocumentSource, load_documents, render_markdown
+from ..content import ContentError, DocumentSource, load_documents, render_markdown, version_problem
+from ..events import attestation_earned
 from ..extensions import db
 from .models import Attestation, ChangeKind, Document, DocumentKind, DocumentText, DocumentVersion
 from . import tallies
@@ -25,17 +26,8 @@ class SyncOutcome:
 def _problem(source: DocumentSource, latest: PublishedVersion | None) -> str | None:
     if latest is None or latest.checksum == source.checksum:
         return None
-    published, proposed = (latest.major, latest.minor), (source.major, source.minor)
-    where = f"content/{source.slug}"
-    if proposed == published:
-        return f"{where}: the text changed but the version is still {source.label}; raise the version"
-    if proposed < published:
-        return f"{where}: version {source.label} is older than the published version {latest.label}"
-    if source.change == ChangeKind.MAJOR and source.major <= latest.major:
-        return f"{where}: a major change must raise the major number (published {latest.label}, got {source.label})"
-    if source.change == ChangeKind.MINOR and source.major != latest.major:
-        return f"{where}: a minor change keeps the major number (published {latest.label}, got {source.label})"
-    return None
+    return version_problem(f"content/{source.slug}", (source.major, source.minor), source.change,
+                           (latest.major, latest.minor))
 
 
 def sync_documents(sources: list[DocumentSource]) -> list[SyncOutcome]:
@@ -87,3 +79,12 @@ def attest(user, version: PublishedVersion, language: str) -> Attestation:
 def refresh_attestation_summaries() -> None:
     """Counts every division's tallies again; for data loaded in bulk, past the ORM."""
     tallies.refresh_all()
+
+
+@attestation_earned.connect
+def _attest_when_earned(slug: str, user, language: str) -> None:
+    """Another feature (passing the Service Promise module) earned an attestation to this document's current
+    version."""
+    version = current_versions().get(DocumentKind(slug))
+    if version is not None:
+        attest(user, version, language)
