@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from portal.config import BASE_DIR
 from portal.content import INFORMATION_PAGES, load_information_page
-from tests.conftest import page, post_form, sign_in
+from tests.conftest import learning_ids, page, post_form, sign_in
 from tests.pages import ROLES, html_pages_for
 
 METHODS = [("portal/**.py", "python"), ("portal/templates/**.html", "jinja2"), ("portal/templates/**.txt", "jinja2")]
@@ -164,12 +164,18 @@ def french_pages(app, factory, monkeypatch):
     shown["visitor forgot errors"] = post_form(visitor, "/password/forgot", {"email": "not an address"})
     member = app.test_client()
     sign_in(member, everyone)
+    ids = {"user": everyone.id, **learning_ids(app, everyone.id)}
     for role in ROLES[1:]:
         for item in html_pages_for(role):
-            shown[item.path] = member.get(item.url({"user": everyone.id}))
-    shown["attestation error"] = post_form(member, "/promise/attest", {}, token_from="/promise")
-    post_form(member, "/promise/attest", {"confirm": "y"}, token_from="/promise")
-    shown["attestation done"] = member.get("/promise")
+            shown[item.path] = member.get(item.url(ids))
+    quiz = f"/learning/attempts/{ids['attempt']}"
+    shown["quiz errors"] = post_form(member, quiz, {"q1": "99"}, token_from=quiz)
+    shown["reply-by errors"] = member.get("/reply-by?received_on=2026-02-30&received_at=")
+    shown["verify errors"] = member.get("/certificates/verify?code=xyz")
+    shown["verify not found"] = member.get("/certificates/verify/ABCD-EFGH-JKMN-PQRS")
+    shown["attestation error"] = post_form(member, "/standards/attest", {}, token_from="/standards")
+    post_form(member, "/standards/attest", {"confirm": "y"}, token_from="/standards")
+    shown["attestation done"] = member.get("/standards")
     shown["password errors"] = post_form(member, "/account/password", {"current": "x", "password": "short",
                                                                         "confirm": "other"},
                                          token_from="/account/password")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import Division, User, UserRole
 from ..extensions import db
@@ -134,7 +135,7 @@ def overdue_in_division(division: Division, modules: dict[str, PublishedModule],
         return [], 0
     where = and_(User.division_id == division.id, User.active, _any_overdue(modules, today))
     total = db.session.scalar(select(func.count(User.id)).where(where))
-    query = select(User).where(where).order_by(User.full_name, User.id)
+    query = select(User).options(selectinload(User.role_rows)).where(where).order_by(User.full_name, User.id)
     if per_page:
         query = query.limit(per_page).offset((page - 1) * per_page)
     people = db.session.scalars(query).unique().all()
@@ -158,7 +159,8 @@ class PersonStatus:
 
 def division_people(division: Division, modules: dict[str, PublishedModule]) -> list[PersonStatus]:
     """Every active person of the division with the modules they passed and the attempts they used (3 statements)."""
-    people = db.session.scalars(select(User).where(User.division_id == division.id, User.active)
+    people = db.session.scalars(select(User).options(selectinload(User.role_rows))
+                                .where(User.division_id == division.id, User.active)
                                 .order_by(User.full_name, User.id)).unique().all()
     slug_of = {version_id: module.slug for module in modules.values() for version_id in module.same_major_ids}
     passed: dict[int, dict[str, date]] = {}

@@ -214,6 +214,10 @@ def _question(check: _Checker, number: int, question, seen: set[str]) -> Questio
         return None
     prompt = check.texts(question.get("prompt"), f"{where} prompt", scenario.placeholders)
     given = question.get("feedback") if isinstance(question.get("feedback"), dict) else {}
+    missing = [mistake for mistake in ("right", *scenario.mistakes) if mistake not in given]
+    if missing:
+        check.fail(where, f"feedback is missing for {', '.join(missing)} (a scenario {scenario.name} can offer them)")
+        return None
     feedback = {mistake: check.texts(given.get(mistake), f"{where} feedback {mistake}")
                 for mistake in ("right", *scenario.mistakes)}
     return QuestionSource(str(key), kind, tuple(sorted(set(tags))), prompt, (), scenario.name, feedback)

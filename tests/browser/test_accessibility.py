@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import sign_in_browser
+from tests.conftest import learning_ids
 from tests.pages import ROLES, html_pages_for
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,7 @@ def scan(page, base: str, paths: list[str], language: str) -> dict[str, list[str
     found = {}
     for path in paths:
         response = page.goto(base + path)
-        assert response.status in (200, 404), path
+        assert response.status in (200, 404, 422), path
         assert page.locator("html").get_attribute("lang") == language
         found[path] = problems(page)
     return found
@@ -78,14 +79,22 @@ def test_pages_for_signed_in_staff(app, live_server, browser_page, factory, cont
     page = browser_page
     sign_in_browser(page, live_server, everyone)
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
-    paths = sorted({item.url({"user": everyone.id}) for role in ROLES[1:] for item in html_pages_for(role)})
+    ids = {"user": everyone.id, **learning_ids(app, everyone.id)}
+    paths = sorted({item.url(ids) for role in ROLES[1:] for item in html_pages_for(role)})
+    paths += ["/certificates/verify/ABCD-EFGH-JKMN-PQRS", "/certificates/verify?code=xyz",
+              "/reply-by?received_on=2026-02-30&received_at=10:00",
+              "/reply-by?received_on=2026-10-31&received_at=22:00&around_the_clock=y"]
     found = scan(page, live_server, paths, language)
+    page.goto(f"{live_server}/learning/attempts/{ids['attempt']}")
+    page.click("form.quiz button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    found["quiz (errors)"] = problems(page)
     page.goto(f"{live_server}/admin/users")
     assert page.locator("nav.pagination").count() == 1
-    page.goto(f"{live_server}/promise")
+    page.goto(f"{live_server}/standards")
     page.click(".attestation button[type=submit]")
     page.wait_for_selector(".error-summary")
-    found["/promise (attestation error)"] = problems(page)
+    found["/standards (attestation error)"] = problems(page)
     assert found == {path: [] for path in found}
 
 
@@ -139,3 +148,30 @@ def test_the_error_summary_takes_focus_and_its_link_moves_to_the_field(live_serv
     page.click(".error-summary a")
     assert page.evaluate("document.activeElement.id") == "confirm"
     assert page.get_attribute("#confirm", "aria-invalid") == "true"
+
+
+def test_keyboard_user_completes_a_quiz(app, live_server, browser_page, factory, content):
+    """Tab to each question, choose with the arrow keys or the space bar, and submit with Enter."""
+    user = factory.user()
+    page = browser_page
+    sign_in_browser(page, live_server, user)
+    page.goto(f"{live_server}/learning/code-of-conduct")
+    page.focus("main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("form.quiz")
+    questions = page.locator("fieldset.question").count()
+    page.focus("fieldset.question input")
+    for number in range(questions):
+        kind = page.evaluate("document.activeElement.type")
+        page.keyboard.press("Space")
+        if kind == "checkbox":
+            boxes = page.locator(f"fieldset.question >> nth={number} >> input").count()
+            for _ in range(boxes):
+                page.keyboard.press("Tab")
+        else:
+            page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".result-summary")
+    assert "%" in page.inner_text(".result-summary")
+    assert page.locator(".results > li").count() == questions

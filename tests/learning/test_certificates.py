@@ -1,0 +1,127 @@
+"""Certificates: issued once, rendered once, verifiable by code, and limited lookups."""
+import re
+
+import pytest
+
+from portal.extensions import db
+from portal.learning import codes
+from portal.learning.models import Certificate, CertificateFile
+from tests.conftest import page, sign_in, take_quiz
+
+
+def test_passing_issues_one_certificate_with_its_pdf_kept(app, factory, content):
+    person = factory.user(name="Amira Tremblay", language="fr")
+    quiz = take_quiz(app, person.id, "service-promise", "right")
+    with app.app_context():
+        (certificate,) = db.session.scalars(db.select(Certificate)).all()
+        assert (certificate.user_id, certificate.score, certificate.language) == (person.id, 100, "fr")
+        stored = db.session.get(CertificateFile, certificate.id).pdf
+    assert stored.startswith(b"%PDF") and quiz.code == certificate.code
+
+
+def test_a_download_is_served_without_rendering_again(app, client, factory, content, monkeypatch):
+    person = factory.user()
+    quiz = take_quiz(app, person.id, "service-promise", "right")
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the certificate was rendered again")
+
+    monkeypatch.setattr("portal.learning.operations.render_certificate", refuse)
+    sign_in(client, person)
+    response = client.get(f"/certificates/{quiz.certificate_id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    with app.app_context():
+        assert response.data == db.session.get(CertificateFile, quiz.certificate_id).pdf
+
+
+def test_the_pdf_is_tagged_and_in_the_learners_language(app, factory, content):
+    from pypdf import PdfReader
+    import io
+
+    quiz = take_quiz(app, factory.user(name="Élise Gagnon", language="fr").id, "service-promise", "right")
+    with app.app_context():
+        pdf = db.session.get(CertificateFile, quiz.certificate_id).pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    text = reader.pages[0].extract_text()
+    assert "Élise Gagnon" in text and quiz.code in text and "Certificat" in text
+    assert "/StructTreeRoot" in reader.trailer["/Root"] and reader.trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_only_the_owner_downloads_a_certificate(app, client, factory, content):
+    quiz = take_quiz(app, factory.user().id, "service-promise", "right")
+    sign_in(client, factory.user())
+    assert client.get(f"/certificates/{quiz.certificate_id}.pdf").status_code == 403
+    assert client.get("/certificates/99999.pdf").status_code == 404
+
+
+def test_a_certificate_loaded_in_bulk_is_rendered_on_first_download_and_kept(app, client, factory, content):
+    person = factory.user()
+    quiz = take_quiz(app, person.id, "service-promise", "right")
+    with app.app_context():
+        db.session.execute(db.delete(CertificateFile))
+        db.session.commit()
+    sign_in(client, person)
+    first = client.get(f"/certificates/{quiz.certificate_id}.pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    with app.app_context():
+        assert db.session.get(CertificateFile, quiz.certificate_id).pdf == first.data
+
+
+def test_verify_says_who_and_what_for_a_genuine_code(app, client, factory, content):
+    quiz = take_quiz(app, factory.user(name="Kwame Okafor").id, "service-promise", "right")
+    sign_in(client, factory.user())
+    typed = quiz.code.lower().replace("-", " ")
+    response = client.get("/certificates/verify", query_string={"code": typed})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/certificates/verify/{quiz.code}")
+    soup = page(client.get(f"/certificates/verify/{quiz.code}"))
+    verdict = soup.select_one(".verdict-box").get_text(" ", strip=True)
+    assert "genuine" in verdict and "Kwame Okafor" in verdict and "The Service Promise" in verdict
+
+
+def test_verify_says_clearly_when_a_code_is_not_genuine(client, factory, content):
+    sign_in(client, factory.user(language="fr"))
+    response = client.get("/certificates/verify/ABCD-EFGH-JKMN-PQRS")
+    assert response.status_code == 404
+    assert "Aucun certificat" in page(response).select_one(".verdict-box").get_text() or \
+        "aucun" in page(response).select_one(".verdict-box").get_text().lower()
+    malformed = client.get("/certificates/verify", query_string={"code": "12"})
+    assert malformed.status_code == 422 and page(malformed).select_one(".error-summary")
+
+
+def test_verification_needs_a_signed_in_person(client):
+    response = client.get("/certificates/verify/ABCD-EFGH-JKMN-PQRS")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_lookups_are_rate_limited(app, client, factory, content, monkeypatch):
+    monkeypatch.setitem(app.config, "CERTIFICATE_LOOKUP_LIMIT", "3 per minute")
+    sign_in(client, factory.user())
+    statuses = [client.get(f"/certificates/verify/ABCD-EFGH-JKMN-PQR{char}").status_code for char in "STVWX"]
+    assert statuses[:3] == [404, 404, 404] and statuses[3:] == [429, 429]
+    assert client.get("/learning/").status_code == 200
+
+
+def test_codes_are_long_random_and_read_back_in_any_form():
+    made = {codes.new_code() for _ in range(2000)}
+    assert len(made) == 2000
+    assert all(re.fullmatch(r"([A-Z2-9]{4}-){3}[A-Z2-9]{4}", code) for code in made)
+    assert not set("01OIL") & set("".join(made))
+    code = next(iter(made))
+    assert codes.normalise_code(f"  {code.lower().replace('-', '')} ") == code
+    assert codes.normalise_code("ABCD-EFGH") is None and codes.normalise_code("0000-0000-0000-0000") is None
+
+
+def test_my_certificates_lists_mine_only(app, client, factory, content):
+    mine = factory.user()
+    take_quiz(app, mine.id, "service-promise", "right")
+    take_quiz(app, factory.user().id, "code-of-conduct", "right")
+    sign_in(client, mine)
+    rows = page(client.get("/certificates/")).select("tbody tr")
+    assert [row.th.get_text(" ", strip=True) for row in rows] == ["The Service Promise 1.0"]
+
+
+@pytest.mark.parametrize("language, expected", [("en", "You have no certificate yet"),
+                                                ("fr", "aucun certificat")])
+def test_no_certificate_yet_is_explained(client, factory, content, language, expected):
+    sign_in(client, factory.user(language=language))
+    assert expected.lower() in page(client.get("/certificates/")).get_text(" ").lower()

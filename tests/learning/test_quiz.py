@@ -1,0 +1,239 @@
+"""The learner's journey: modules, lessons, a quiz drawn and graded on the server, results, retakes, and every
+way a submission can go wrong."""
+import threading
+
+import pytest
+
+from portal.audit import AuditEntry
+from portal.extensions import db
+from portal.learning.models import Attempt, AttemptQuestion, Option
+from portal.promise.models import Attestation
+from tests.conftest import messages, page, post_form, sign_in, take_quiz
+
+
+def start(client, slug="service-promise"):
+    response = post_form(client, f"/learning/{slug}/attempts", {}, token_from=f"/learning/{slug}")
+    assert response.status_code == 302, messages(response)
+    return response.headers["Location"]
+
+
+def quiz_fields(soup) -> dict[str, list[str]]:
+    fields = {}
+    for field in soup.select("fieldset.question input"):
+        fields.setdefault(field["name"], []).append(field["value"])
+    return fields
+
+
+def answer_key(app, attempt_id) -> dict[str, list[str]]:
+    """The numbers of the right choices, worked out from the rows as only the server can."""
+    from portal.learning.grading import right_keys
+    from portal.learning.queries import published
+
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        module = published(attempt.version_id)
+        return {f"q{drawn.position}": [str(number) for number, choice in enumerate(drawn.choices, start=1)
+                                       if choice["key"] in right_keys(module, drawn)] for drawn in attempt.questions}
+
+
+def submit(client, address, answers):
+    token = page(client.get(address)).find("input", attrs={"name": "csrf_token"})["value"]
+    return client.post(address, data={"csrf_token": token, **answers})
+
+
+def attempt_id(address) -> int:
+    return int(address.rstrip("/").rsplit("/", 1)[1])
+
+
+def test_my_modules_show_due_dates_and_overdue_state(client, factory, content):
+    from datetime import date, timedelta
+
+    sign_in(client, factory.user(start_date=date.today() - timedelta(days=40)))
+    soup = page(client.get("/learning/"))
+    cards = {card.h2.get_text(strip=True): card.select_one(".module-state").get_text(" ", strip=True)
+             for card in soup.select(".module-card")}
+    assert list(cards) == ["The Service Promise", "The Service Standards in practice",
+                           "The Code of Conduct and staff safety"]
+    assert cards["The Service Promise"].startswith("Overdue since")
+    assert cards["The Code of Conduct and staff safety"].startswith("Due by")
+
+
+def test_lessons_come_in_order_with_previous_and_next(client, factory, content):
+    sign_in(client, factory.user())
+    first = page(client.get("/learning/service-promise/lessons/1"))
+    assert first.select_one("a[rel=prev]") is None
+    assert first.select_one("a[rel=next]")["href"] == "/learning/service-promise/lessons/2"
+    last = page(client.get("/learning/service-promise/lessons/4"))
+    assert last.select_one("a[rel=prev]")["href"] == "/learning/service-promise/lessons/3"
+    assert last.select_one("a[rel=next]")["href"] == "/learning/service-promise#quiz"
+    assert client.get("/learning/service-promise/lessons/5").status_code == 404
+    assert client.get("/learning/no-such-module").status_code == 404
+
+
+def test_the_quiz_page_holds_no_answer_key(app, client, factory, content):
+    sign_in(client, factory.user())
+    address = start(client)
+    html = client.get(address).get_data(as_text=True)
+    soup = page(client.get(address))
+    with app.app_context():
+        feedback = [text for option in db.session.scalars(db.select(Option)) for text in option.feedback.values()]
+    assert not [text for text in feedback if text in html]
+    fields = quiz_fields(soup)
+    assert len(fields) == 8
+    assert all(values == [str(n) for n in range(1, len(values) + 1)] for values in fields.values())
+    assert "correct" not in html.lower() and "right" not in " ".join(
+        element.get("class", [""])[0] for element in soup.select("fieldset *") if element.get("class"))
+
+
+def test_starting_draws_and_stores_the_questions_once(app, client, factory, content):
+    sign_in(client, factory.user())
+    address = start(client)
+    assert start(client) == address
+    with app.app_context():
+        (attempt,) = db.session.scalars(db.select(Attempt)).all()
+        assert len(attempt.questions) == 8 and len({drawn.question_id for drawn in attempt.questions}) == 8
+
+
+def test_a_right_submission_passes_shows_feedback_and_issues_a_certificate(app, client, factory, content):
+    sign_in(client, factory.user())
+    address = start(client)
+    response = submit(client, address, answer_key(app, attempt_id(address)))
+    assert response.status_code == 302
+    soup = page(client.get(address))
+    assert "You passed with 100 %" in soup.select_one(".result-summary").get_text()
+    assert len(soup.select(".result.right")) == 8 and soup.select(".feedback")
+    assert page(client.get("/certificates/")).select("tbody tr")
+
+
+def test_a_wrong_submission_fails_and_allows_a_retake_up_to_the_limit(app, client, factory, content):
+    sign_in(client, factory.user())
+    for number in (1, 2, 3):
+        address = start(client, "code-of-conduct")
+        key = answer_key(app, attempt_id(address))
+        wrong = {name: [next(value for value in values if [value] != key[name])]
+                 for name, values in quiz_fields(page(client.get(address))).items()}
+        submit(client, address, wrong)
+        result = page(client.get(address)).select_one(".result-summary").get_text(" ", strip=True)
+        assert "You scored 0 %" in result
+    response = post_form(client, "/learning/code-of-conduct/attempts", {}, token_from="/learning/code-of-conduct")
+    assert response.status_code == 422
+    assert "used all 3 attempts" in " ".join(messages(response))
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 3
+
+
+@pytest.mark.parametrize("answers, expected", [
+    ({}, "Choose an answer to this question."),
+    ({"q1": ["9"]}, "That answer is not one of the choices. Choose again."),
+    ({"q1": ["one"]}, "That answer is not one of the choices. Choose again."),
+])
+def test_bad_answers_are_explained_and_record_nothing(app, client, factory, content, answers, expected):
+    sign_in(client, factory.user())
+    address = start(client)
+    key = answer_key(app, attempt_id(address))
+    response = submit(client, address, {**key, **answers} if answers else {})
+    assert response.status_code == 422
+    assert expected in messages(response)
+    assert page(response).select_one(".error-summary a")["href"].startswith("#q")
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id(address)).submitted_at is None
+        assert not db.session.scalars(db.select(AttemptQuestion).where(AttemptQuestion.chosen.is_not(None))).all()
+
+
+def test_extra_or_tampered_question_fields_change_nothing(app, client, factory, content):
+    sign_in(client, factory.user())
+    address = start(client)
+    key = answer_key(app, attempt_id(address))
+    submit(client, address, {**key, "q99": "1", "q0": "3"})
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id(address))
+        assert attempt.score == 100 and len(attempt.questions) == 8
+
+
+def test_someone_elses_attempt_is_refused(app, client, factory, content):
+    owner = factory.user()
+    theirs = take_quiz(app, owner.id, "service-promise", "none")
+    sign_in(client, factory.user())
+    assert client.get(f"/learning/attempts/{theirs.id}").status_code == 403
+    token = page(client.get("/learning/")).find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post(f"/learning/attempts/{theirs.id}", data={"csrf_token": token, "q1": "1"})
+    assert response.status_code == 403
+    assert client.get("/learning/attempts/999999").status_code == 404
+    with app.app_context():
+        assert db.session.get(Attempt, theirs.id).submitted_at is None
+
+
+def test_submitting_twice_counts_once(app, client, factory, content):
+    sign_in(client, factory.user())
+    address = start(client)
+    key = answer_key(app, attempt_id(address))
+    token = page(client.get(address)).find("input", attrs={"name": "csrf_token"})["value"]
+    first = client.post(address, data={"csrf_token": token, **key})
+    second = client.post(address, data={"csrf_token": token, **{name: ["1"] for name in key}})
+    assert first.status_code == second.status_code == 302
+    assert "already submitted" in " ".join(messages(client.get(address)))
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id(address)).score == 100
+        submits = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "attempt.submit")).all()
+        assert len(submits) == 1
+
+
+def test_two_submissions_at_once_count_once(app, factory, content):
+    person = factory.user()
+    clients = [app.test_client() for _ in range(2)]
+    for client in clients:
+        sign_in(client, person)
+    address = start(clients[0])
+    key = answer_key(app, attempt_id(address))
+    tokens = [page(client.get(address)).find("input", attrs={"name": "csrf_token"})["value"] for client in clients]
+    barrier, statuses = threading.Barrier(2), []
+
+    def send(client, token):
+        barrier.wait()
+        statuses.append(client.post(address, data={"csrf_token": token, **key}).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(clients, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302, 302]
+    with app.app_context():
+        assert len(db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "attempt.submit")).all()) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(db.text("certificates"))) == 1
+
+
+def test_passing_the_promise_module_attests_in_the_learners_language(app, client, factory, content):
+    person = factory.user(language="fr")
+    sign_in(client, person)
+    address = start(client)
+    submit(client, address, answer_key(app, attempt_id(address)))
+    with app.app_context():
+        (attestation,) = db.session.scalars(db.select(Attestation)).all()
+        assert (attestation.user_id, attestation.language, attestation.version.document.slug) == \
+            (person.id, "fr", "promise")
+        actions = set(db.session.scalars(db.select(AuditEntry.action)))
+        assert {"attestation.create", "attempt.submit", "certificate.issue"} <= actions
+    home = page(client.get("/")).get_text(" ", strip=True)
+    assert "Engagement de service" in home or "engagement" in home.lower()
+
+
+def test_a_scenario_question_shows_the_drawn_moment_and_the_clocks_deadlines(app, client, factory, content):
+    from portal.learning.queries import current_modules
+
+    person = factory.user()
+    with app.app_context():
+        module = current_modules()["service-standards"]
+        scenario_ids = {qid for qid, question in module.questions.items() if question.scenario}
+    for seed in range(1, 30):
+        quiz = take_quiz(app, person.id, "service-standards", "none", seed=seed)
+        with app.app_context():
+            drawn = db.session.get(Attempt, quiz.id).questions
+            if any(question.question_id in scenario_ids for question in drawn):
+                break
+            db.session.delete(db.session.get(Attempt, quiz.id))
+            db.session.commit()
+    sign_in(client, person)
+    soup = page(client.get(f"/learning/attempts/{quiz.id}"))
+    legends = " ".join(legend.get_text(" ", strip=True) for legend in soup.select("legend"))
+    assert "{received}" not in legends and " at " in legends and ("a.m." in legends or "p.m." in legends)
