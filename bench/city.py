@@ -21,11 +21,16 @@ from portal.auth.operations import create_user, import_divisions
 from portal.config import BASE_DIR, settings_for
 from portal.content import read_divisions_csv
 from portal.extensions import db
+from portal.auth.queries import user_by_email
+from portal.learning import operations as learning_operations
+from portal.learning.history import Learner, load_history
+from portal.learning.queries import current_modules
+from portal.learning.source import load_modules
 from portal.promise import operations as promise_operations
 from portal.promise.models import Attestation, Document, DocumentVersion
 from portal.security import Role
 
-from .pages import ACCOUNTS, PASSWORD
+from .pages import ACCOUNTS, LEARNER_QUIZ, PASSWORD
 
 BATCH = 5_000
 AUDIT_ENTRIES_PER_STAFF = 2.5
@@ -77,17 +82,20 @@ def build(app: Flask, staff: int, seed: int = 2026) -> dict[str, int]:
         upgrade(directory=str(BASE_DIR / "migrations"))
         import_divisions(read_divisions_csv(BASE_DIR / "content" / "divisions.csv"))
         promise_operations.sync_content(BASE_DIR / "content")
+        learning_operations.sync_modules(load_modules(BASE_DIR / "content"))
         divisions = list(db.session.scalars(select(Division).order_by(Division.id)))
         by_code = {division.code: division for division in divisions}
         for account in ACCOUNTS.values():
             create_user(account.email, account.full_name, PASSWORD, set(account.roles), by_code[account.division],
                         date(2025, 1, 6))
         db.session.commit()
+        _start_learners_quiz(rng)
 
         versions = _published_versions()
         people = _insert_staff(rng, staff - len(ACCOUNTS), [division.id for division in divisions])
         attestations = _insert_attestations(rng, people, versions)
         entries = _insert_audit_log(rng, people, versions, round(staff * AUDIT_ENTRIES_PER_STAFF))
+        attempts = _insert_learning(rng, people)
         db.session.commit()
         if hasattr(promise_operations, "refresh_attestation_summaries"):
             promise_operations.refresh_attestation_summaries()
@@ -97,7 +105,24 @@ def build(app: Flask, staff: int, seed: int = 2026) -> dict[str, int]:
                 connection.exec_driver_sql("VACUUM ANALYZE")
         db.session.remove()
         db.engine.dispose()
-    return {"staff": staff, "divisions": len(divisions), "attestations": attestations, "audit_entries": entries}
+    return {"staff": staff, "divisions": len(divisions), "attestations": attestations, "audit_entries": entries,
+            "attempts": attempts}
+
+
+def _start_learners_quiz(rng: random.Random) -> None:
+    """The bench learner's Service Standards quiz, begun and not submitted: the first attempt (pages.LEARNER_QUIZ)."""
+    learner = user_by_email(ACCOUNTS["learner"].email)
+    attempt = learning_operations.start_attempt(learner, current_modules()["service-standards"], rng)
+    db.session.commit()
+    if f"/learning/attempts/{attempt.id}" != LEARNER_QUIZ:
+        raise RuntimeError(f"the learner's quiz is attempt {attempt.id}, not the one bench/pages.py names")
+
+
+def _insert_learning(rng: random.Random, people: list[dict]) -> int:
+    """About three attempts per person over the three modules, through the portal's bulk loader."""
+    learners = [Learner(person["id"], person["division_id"], person["start_date"], person["language"],
+                        rng.uniform(0.55, 0.97)) for person in people]
+    return load_history(learners, current_modules(), rng, LOG_STARTS.date() + timedelta(days=LOG_DAYS))
 
 
 def _published_versions() -> dict[int, str]:

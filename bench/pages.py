@@ -27,7 +27,11 @@ class Page:
 ACCOUNTS = {
     "steward": Account("bench.steward@example.org", "Bench Steward",
                        frozenset({Role.STAFF, Role.STEWARD, Role.ADMIN}), "CXD"),
+    "learner": Account("bench.learner@example.org", "Bench Learner", frozenset({Role.STAFF}), "CXD"),
+    "lead": Account("bench.lead@example.org", "Bench Lead", frozenset({Role.STAFF, Role.LEAD}), "CXD"),
 }
+# The learner's quiz in progress is the first attempt the bench city makes.
+LEARNER_QUIZ = "/learning/attempts/1"
 
 PAGES = [
     Page("home", "/"),
@@ -35,4 +39,10 @@ PAGES = [
     Page("city attestation report", "/attestation/"),
     Page("division report CXD", "/attestation/CXD"),
     Page("audit log", "/admin/"),
+    Page("learning module", "/learning/service-standards", "learner"),
+    Page("lesson", "/learning/service-standards/lessons/2", "learner"),
+    Page("quiz", LEARNER_QUIZ, "learner"),
+    Page("lead learning CXD", "/learning/report/CXD", "lead"),
+    Page("item analysis", "/learning/analysis/"),
+    Page("question analysis", "/learning/analysis/service-standards"),
 ]

@@ -123,6 +123,7 @@ def data_on_pages(app) -> set[str]:
     """Words that are data, not interface: names, addresses, divisions, the documents, dates."""
     from portal.auth.models import Division, User
     from portal.extensions import db
+    from portal.learning.models import Certificate, Lesson, ModuleVersion, Option, Question
     from portal.promise.models import DocumentText
 
     with app.app_context():
@@ -131,6 +132,13 @@ def data_on_pages(app) -> set[str]:
             db.select(Division))]
         rows += [(text.title, text.change_summary, text.body_markdown) for text in db.session.scalars(
             db.select(DocumentText).where(DocumentText.language == "fr"))]
+        rows += [(version.title["fr"], version.summary["fr"]) for version in db.session.scalars(db.select(ModuleVersion))]
+        rows += [(lesson.title["fr"], BeautifulSoup(lesson.body_html["fr"], "html.parser").get_text(" "))
+                 for lesson in db.session.scalars(db.select(Lesson))]
+        rows += [(question.prompt["fr"], *(text["fr"] for text in (question.scenario_feedback or {}).values()))
+                 for question in db.session.scalars(db.select(Question))]
+        rows += [(option.text["fr"], option.feedback["fr"]) for option in db.session.scalars(db.select(Option))]
+        rows += [(certificate.code,) for certificate in db.session.scalars(db.select(Certificate))]
     for slug in INFORMATION_PAGES:
         shown = load_information_page(app.config["CONTENT_DIR"], slug, "fr")
         rows.append((shown.title, shown.summary, BeautifulSoup(shown.body_html, "html.parser").get_text(" ")))

@@ -5,6 +5,8 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from ..auth.models import User
+from ..formatting import reader_language
+from ..learning.queries import current_modules
 from ..promise.models import DocumentKind
 
 
@@ -29,6 +31,15 @@ def _document(reference: str) -> Subject:
                    url_for("promise.version", kind=kind, major=major, minor=minor))
 
 
+def _module(reference: str) -> Subject:
+    slug, _at, label = reference.partition("@")
+    module = current_modules().get(slug)
+    if module is None:
+        return Subject(reference)
+    return Subject(_("%(title)s, version %(version)s", title=module.title[reader_language()], version=label),
+                   url_for("learning.module", slug=slug))
+
+
 def describe(subject: str, users_by_id: dict[int, User], users_by_email: dict[str, User]) -> Subject:
     kind, _sep, reference = subject.partition(":")
     if kind == "user" and reference.isdigit():
@@ -36,6 +47,8 @@ def describe(subject: str, users_by_id: dict[int, User], users_by_email: dict[st
         return _person(user) if user else Subject(_("Account %(number)s (removed)", number=reference))
     if kind == "document" and reference:
         return _document(reference)
+    if kind == "module" and reference:
+        return _module(reference)
     if subject in users_by_email:
         return _person(users_by_email[subject])
     if subject == "divisions":

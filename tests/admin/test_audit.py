@@ -30,7 +30,10 @@ def test_administrator_reads_the_audit_log_in_words(app, client, factory, conten
     post_form(client, path, {"roles": ["staff", "lead"]}, token_from=path)
     response = client.get("/admin/")
     rows = log_rows(response)
-    assert [row[2] for row in rows][:4] == ["Roles changed", "Signed in", "Sign-in failed", "Document version published"]
+    assert [row[2] for row in rows][:4] == ["Roles changed", "Signed in", "Sign-in failed", "Module version published"]
+    modules = {row[3] for row in rows if row[2] == "Module version published"}
+    assert "The Code of Conduct and staff safety, version 1.0" in modules
+    assert "Document version published" in [row[2] for row in rows]
     assert rows[0][1] == f"Ada Admin {admin.email}"
     assert rows[0][3] == f"Tess Target ({target.email})"
     assert page(response).select("tbody tr")[0].find_all("td")[3].a["href"] == path
