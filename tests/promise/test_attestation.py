@@ -85,6 +85,8 @@ def test_home_lists_what_is_left_to_do(client, factory, content):
     sign_in(client, factory.user())
     tasks = [link.get_text() for link in page(client.get("/")).select(".task-list a")]
     assert len(tasks) == 3 and "Service Promise" in tasks[0]
+    modules = [link.get_text() for link in page(client.get("/")).select(".module-tasks a")]
+    assert modules == ["The Service Promise", "The Service Standards in practice", "The Code of Conduct and staff safety"]
     for slug in ("promise", "standards", "code-of-conduct"):
         attest(client, slug)
     soup = page(client.get("/"))
