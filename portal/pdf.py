@@ -29,7 +29,12 @@ def render_pdf(html: str) -> bytes:
                                                                           pdf_variant="pdf/ua-1")
 
 
-def pdf_response(html: str, filename: str) -> Response:
-    response = current_app.response_class(render_pdf(html), mimetype="application/pdf")
+def pdf_file_response(pdf: bytes, filename: str) -> Response:
+    """A PDF already rendered, as a download."""
+    response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def pdf_response(html: str, filename: str) -> Response:
+    return pdf_file_response(render_pdf(html), filename)

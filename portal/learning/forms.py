@@ -74,6 +74,7 @@ class ReplyByForm(FlaskForm):
 
     @property
     def received(self) -> tuple[date, time]:
+        """The date and the time, as typed in Toronto time."""
         return self.received_on.data, self.received_at.data
 
 

@@ -147,11 +147,6 @@ class ModuleProgress:
     def attempts_left(self) -> int:
         return max(0, self.module.attempts_allowed - len(self.attempts))
 
-    @property
-    def best_score(self) -> int | None:
-        scores = [attempt.score for attempt in self.attempts if attempt.score is not None]
-        return max(scores) if scores else None
-
     def overdue(self, today: date) -> bool:
         return not self.passed and self.due is not None and self.due < today
 

@@ -1,25 +1,28 @@
-from datetime import date
+from datetime import date, datetime
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.queries import division_by_code
+from ..clock import explain_acknowledgement
 from ..csv_export import csv_response
 from ..extensions import LIMITED_READS, db, limiter
 from ..formatting import reader_language
 from ..forms import render_form
 from ..pagination import page_count, requested_page
+from ..pdf import pdf_file_response
 from ..security import found_and_allowed, requires
 from . import operations, queries, reports
 from .codes import normalise_code
 from .holidays import holiday_title
 from .forms import ReplyByForm, StartQuizForm, VerifyForm, chosen_values, quiz_form
 from .quiz import chosen_keys, quiz_view, result_view
-from .reasoning import explain
 from .tags import tag_number, tag_title
 
 bp = Blueprint("learning", __name__)
+ALREADY_SUBMITTED = _l("This attempt was already submitted. Your first submission is the one that counts.")
 REPORT_PAGES = frozenset({"learning.report", "learning.division_report", "learning.analysis", "learning.module_analysis"})
 LEARNER_PAGES = frozenset({"learning.index", "learning.module", "learning.lesson", "learning.attempt", "learning.submit",
                            "learning.start", "learning.certificates", "learning.verify", "learning.verify_code",
@@ -111,7 +114,7 @@ def attempt(attempt_id: int):
 def submit(attempt_id: int):
     attempt, module = _attempt(attempt_id)
     if attempt.submitted:
-        flash(_("This attempt was already submitted. Your first submission is the one that counts."), "info")
+        flash(ALREADY_SUBMITTED, "info")
         return redirect(url_for("learning.attempt", attempt_id=attempt.id))
     language = reader_language()
     questions = quiz_view(attempt, module, language)
@@ -122,7 +125,7 @@ def submit(attempt_id: int):
     if operations.submit_attempt(current_user, attempt, module, answers, language):
         db.session.commit()
     else:
-        flash(_("This attempt was already submitted. Your first submission is the one that counts."), "info")
+        flash(ALREADY_SUBMITTED, "info")
     return redirect(url_for("learning.attempt", attempt_id=attempt.id))
 
 
@@ -141,10 +144,7 @@ def certificate_pdf(certificate_id: int):
     if pdf is None:
         pdf = operations.store_certificate_file(certificate, current_user, queries.published(certificate.version_id))
         db.session.commit()
-    response = make_response(pdf)
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
-    return response
+    return pdf_file_response(pdf, f"certificate-{certificate.code}.pdf")
 
 
 def _lookup_limit() -> str:
@@ -152,7 +152,8 @@ def _lookup_limit() -> str:
 
 
 def _per_person() -> str:
-    return f"person:{current_user.get_id() if current_user.is_authenticated else request.remote_addr}"
+    """Lookups count per account, so signing in again does not start a fresh allowance."""
+    return f"person:{current_user.id}" if current_user.is_authenticated else f"address:{request.remote_addr}"
 
 
 @bp.route("/certificates/verify")
@@ -184,7 +185,9 @@ LIMITED_READS.update({"learning.verify", "learning.verify_code"})
 @requires("content.read")
 def reply_by():
     form = ReplyByForm(formdata=request.args if request.args else None)
-    reasoning = explain(*form.received, form.around_the_clock.data) if request.args and form.validate() else None
+    reasoning = None
+    if request.args and form.validate():
+        reasoning = explain_acknowledgement(datetime.combine(*form.received), form.around_the_clock.data)
     return render_form("learning/reply_by.html", form, reasoning=reasoning, holiday_title=holiday_title)
 
 

@@ -6,7 +6,7 @@ import pytest
 from portal.extensions import db
 from portal.learning import codes
 from portal.learning.models import Certificate, CertificateFile
-from tests.conftest import page, sign_in, take_quiz
+from tests.conftest import page, post_form, sign_in, take_quiz
 
 
 def test_passing_issues_one_certificate_with_its_pdf_kept(app, factory, content):
@@ -93,12 +93,17 @@ def test_verification_needs_a_signed_in_person(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_lookups_are_rate_limited(app, client, factory, content, monkeypatch):
+def test_lookups_are_rate_limited_per_person(app, client, factory, content, monkeypatch):
     monkeypatch.setitem(app.config, "CERTIFICATE_LOOKUP_LIMIT", "3 per minute")
-    sign_in(client, factory.user())
+    person = factory.user()
+    sign_in(client, person)
     statuses = [client.get(f"/certificates/verify/ABCD-EFGH-JKMN-PQR{char}").status_code for char in "STVWX"]
     assert statuses[:3] == [404, 404, 404] and statuses[3:] == [429, 429]
     assert client.get("/learning/").status_code == 200
+    post_form(client, "/logout", {}, token_from="/learning/")
+    again = app.test_client()
+    sign_in(again, person)
+    assert again.get("/certificates/verify/ABCD-EFGH-JKMN-PQRY").status_code == 429
 
 
 def test_codes_are_long_random_and_read_back_in_any_form():
