@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .database import Immutable, utcnow
 from .extensions import db
+from .formatting import reader_language
+from .kept import kept
 
 
 class AuditEntry(Immutable, db.Model):
@@ -35,10 +37,17 @@ def name_actions(titles: dict[str, object]) -> None:
     ACTION_TITLES.update(titles)
 
 
+_TITLES_BY_LANGUAGE: dict[str, dict[str, str]] = kept({})
+
+
 def action_title(action: str) -> str:
-    """The action's name in the reader's language; an action nobody named shows as recorded."""
-    title = ACTION_TITLES.get(action)
-    return str(title) if title is not None else action
+    """The action's name in the reader's language (translated once per process and language); an action nobody
+    named shows as recorded."""
+    language = reader_language()
+    titles = _TITLES_BY_LANGUAGE.get(language)
+    if titles is None or len(titles) != len(ACTION_TITLES):
+        titles = _TITLES_BY_LANGUAGE[language] = {name: str(title) for name, title in ACTION_TITLES.items()}
+    return titles.get(action, action)
 
 
 def _current_actor_id() -> int | None:

@@ -4,6 +4,11 @@ import enum
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.orm import mapped_column
 
+from .formatting import reader_language
+from .kept import kept
+
+_TITLES: dict[tuple[type, str], dict] = kept({})
+
 
 class TitledEnum(enum.StrEnum):
     """Members carry a lazily translated title given in `titles()`; the stored value is the member's value."""
@@ -14,7 +19,12 @@ class TitledEnum(enum.StrEnum):
 
     @property
     def title(self) -> str:
-        return str(type(self).titles()[self])
+        """Translated once per process and language: pages show dozens, and translations do not change."""
+        kind, language = type(self), reader_language()
+        titles = _TITLES.get((kind, language))
+        if titles is None:
+            titles = _TITLES[kind, language] = {member: str(title) for member, title in kind.titles().items()}
+        return titles[self]
 
 
 def enum_column(kind: type[enum.Enum], length: int = 20, **kwargs):

@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 from portal import create_app
 from portal.config import BASE_DIR, TestConfig, _database_url
 from portal.extensions import db
+from portal.kept import forget
 
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = generate_password_hash(PASSWORD)
@@ -73,6 +74,7 @@ def clean_database(request):
         db.session.commit()
     from portal.extensions import limiter
     limiter.reset()
+    forget()
 
 
 @pytest.fixture

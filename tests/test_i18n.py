@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from portal.config import BASE_DIR
+from portal.kept import forget
 from portal.content import INFORMATION_PAGES, load_information_page
 from tests.conftest import learning_ids, page, post_form, sign_in
 from tests.pages import ROLES, html_pages_for
@@ -156,6 +157,9 @@ def marked_catalogue(monkeypatch):
     real_wtforms = flask_wtf.i18n._get_translations
     monkeypatch.setattr(flask_babel.Domain, "get_translations", lambda self: Marked(real_babel(self)))
     monkeypatch.setattr(flask_wtf.i18n, "_get_translations", lambda: Marked(real_wtforms()))
+    forget()
+    yield
+    forget()
 
 
 def french_pages(app, factory, monkeypatch):

@@ -9,6 +9,7 @@ from ..auth.models import User
 from ..csv_export import csv_response
 from ..extensions import db
 from ..forms import render_form
+from ..fragments import render_part
 from ..pagination import page_count, requested_page
 from ..security import Role, requires
 from ..auth import operations
@@ -36,8 +37,11 @@ def audit_log():
     entries, has_next = queries.audit_page(chosen, page, current_app.config["PAGE_SIZE"])
     by_id, by_email = queries.people_named_in(entries)
     rows = [(entry, action_title(entry.action), describe(entry.subject, by_id, by_email)) for entry in entries]
+    table = render_part("admin/_audit_table.html", tuple(
+        (entry.id, entry.actor.full_name if entry.actor else None, entry.actor.email if entry.actor else None,
+         title, subject) for entry, title, subject in rows), rows=rows) if rows else None
     filters = {name: value for name, value in request.args.items() if name != "page"} if not form.errors else {}
-    return render_form("admin/audit_log.html", form, rows=rows, page=page, has_next=has_next, filters=filters,
+    return render_form("admin/audit_log.html", form, table=table, page=page, has_next=has_next, filters=filters,
                        filtered=chosen != queries.AuditFilter())
 
 

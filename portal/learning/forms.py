@@ -52,6 +52,13 @@ def chosen_values(form: QuizForm, questions: list[QuizQuestion]) -> dict[int, li
     return values
 
 
+def chosen_choices(form: QuizForm, questions: list[QuizQuestion]) -> dict[str, set[str]]:
+    """The choices already ticked on each question, by field name, to show them again."""
+    values = chosen_values(form, questions)
+    return {question.name: {value for value in values[question.position] if value is not None}
+            for question in questions}
+
+
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import insert
 
 from ..extensions import db
-from . import tallies
+from . import division_tallies, tallies
 from .codes import new_code
 from .drawing import draw_questions
 from .grading import grade, right_keys, score
@@ -113,4 +113,5 @@ def load_history(learners: list[Learner], modules: dict[str, PublishedModule], r
                 day = min(today, day + timedelta(days=rng.randint(1, 10)))
     rows.flush(force=True)
     tallies.refresh_all()
+    division_tallies.refresh_all()
     return count

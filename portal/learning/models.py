@@ -198,3 +198,30 @@ class QuestionTally(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
     answered: Mapped[int] = mapped_column(default=0)
     answered_right: Mapped[int] = mapped_column(default=0)
+
+
+class LearningTally(db.Model):
+    """A division's learning figure for one module at one major version, kept with every change that affects it.
+
+    Names: `<figure>:<module id>:<major>`, the figure being one of division_tallies.FIGURES."""
+
+    __tablename__ = "learning_tallies"
+
+    division_id: Mapped[int] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class LearningDue(db.Model):
+    """How many of a division's staff still owe a module, by the day it falls due; whoever is overdue today is
+    a sum over the days before it, so no figure goes out of date overnight.
+
+    Names: `<module id>:<major>` for one module; `any:<key>` counts each person once, on the first day any
+    module of the current set (the key) falls due."""
+
+    __tablename__ = "learning_dues"
+
+    division_id: Mapped[int] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    due_on: Mapped[date] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

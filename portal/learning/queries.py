@@ -3,7 +3,7 @@ and attempts."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from ..extensions import db
 from .models import Attempt, Certificate, CertificateFile, ModuleVersion, QuestionKind
@@ -96,12 +96,15 @@ def _read(version_ids: list[int]) -> None:
             row.questions_per_attempt, row.attests, lessons, questions, same_major)
 
 
+_RANK = ModuleVersion.major * 1000 + ModuleVersion.minor
+_NEWEST = select(ModuleVersion.module_id, func.max(_RANK).label("rank")).group_by(ModuleVersion.module_id).subquery()
+CURRENT_MODULE_KEYS = select(ModuleVersion.id, ModuleVersion.checksum).join(
+    _NEWEST, and_(ModuleVersion.module_id == _NEWEST.c.module_id, _RANK == _NEWEST.c.rank))
+
+
 def current_modules() -> dict[str, PublishedModule]:
     """The newest version of every module by slug, the soonest due first, in one light query."""
-    rank = ModuleVersion.major * 1000 + ModuleVersion.minor
-    newest = select(ModuleVersion.module_id, func.max(rank).label("rank")).group_by(ModuleVersion.module_id).subquery()
-    keys = db.session.execute(select(ModuleVersion.id, ModuleVersion.checksum).join(newest, and_(
-        ModuleVersion.module_id == newest.c.module_id, rank == newest.c.rank))).all()
+    keys = db.session.execute(CURRENT_MODULE_KEYS).all()
     unknown = [key[0] for key in keys if tuple(key) not in _published]
     if unknown:
         _read(unknown)
@@ -155,20 +158,23 @@ class ModuleProgress:
         return not self.passed and self.attempts_left == 0 and self.open_attempt is None
 
 
+MY_ATTEMPTS = (select(Attempt.version_id, Attempt.id, Attempt.number, Attempt.submitted_at, Attempt.score,
+                      Attempt.passed)
+               .where(Attempt.user_id == bindparam("user_id"), Attempt.version_id.in_(bindparam("ids", expanding=True)))
+               .order_by(Attempt.number))
+MY_CERTIFICATES = select(Certificate.version_id, Certificate.id).where(
+    Certificate.user_id == bindparam("user_id"), Certificate.version_id.in_(bindparam("ids", expanding=True)))
+
+
 def progress_for(user, modules: dict[str, PublishedModule]) -> list[ModuleProgress]:
     """The modules meant for this user with due date, attempts on the current version and certificate (two
     queries). A certificate for any version of the current major counts."""
     mine = [module for module in modules.values() if module.is_for(user)]
     if not mine:
         return []
-    attempts = db.session.execute(
-        select(Attempt.version_id, Attempt.id, Attempt.number, Attempt.submitted_at, Attempt.score, Attempt.passed)
-        .where(Attempt.user_id == user.id, Attempt.version_id.in_([module.id for module in mine]))
-        .order_by(Attempt.number)).all()
-    certificates = dict(db.session.execute(
-        select(Certificate.version_id, Certificate.id).where(
-            Certificate.user_id == user.id,
-            Certificate.version_id.in_([version_id for module in mine for version_id in module.same_major_ids]))).all())
+    attempts = db.session.execute(MY_ATTEMPTS, {"user_id": user.id, "ids": [module.id for module in mine]}).all()
+    certificates = dict(db.session.execute(MY_CERTIFICATES, {
+        "user_id": user.id, "ids": [version_id for module in mine for version_id in module.same_major_ids]}).all())
     return [ModuleProgress(
         module, module.due_for(user),
         tuple(AttemptSummary(row.id, row.number, row.submitted_at is not None, row.score, row.passed)

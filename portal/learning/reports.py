@@ -2,14 +2,16 @@
 fixed number of statements whatever the number of staff or attempts (one more per module at most)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Division, User, UserRole
 from ..extensions import db
 from ..formatting import share
 from .models import Attempt, Certificate, QuestionTag, QuestionTally
+from .division_tallies import FIGURES, module_key, read_divisions
 from .queries import PublishedModule
 
 TAG_ORDER = tuple([f"promise-{n}" for n in range(1, 7)] + [f"standard-{n}" for n in range(1, 5)])
@@ -45,67 +47,25 @@ class ModuleFigures:
 class DivisionLearning:
     division: Division
     figures: dict[str, ModuleFigures]
+    overdue_people: int = 0
 
 
-def _in_audience(module: PublishedModule):
-    return exists().where(UserRole.user_id == User.id, UserRole.role.in_(sorted(module.audience)))
-
-
-def _passed(module: PublishedModule):
-    return exists().where(Certificate.user_id == User.id, Certificate.version_id.in_(module.same_major_ids))
-
-
-def _overdue(module: PublishedModule, today: date):
-    return and_(_in_audience(module), User.start_date < today - timedelta(days=module.due_within_days),
-                ~_passed(module))
-
-
-def _staff_where(division_ids):
-    condition = User.active
-    return condition if division_ids is None else and_(condition, User.division_id.in_(list(division_ids)))
+def _figures(counts: dict[str, int], module: PublishedModule) -> ModuleFigures:
+    key = module_key(module)
+    return ModuleFigures(overdue=counts[f"overdue:{key}"], **{figure: counts[f"{figure}:{key}"] for figure in FIGURES})
 
 
 def division_learning(modules: dict[str, PublishedModule], division_ids=None,
                       today: date | None = None) -> list[DivisionLearning]:
-    """Completion, overdue staff and pass rates per division and module, for the divisions given (None: all)."""
-    today = today or date.today()
+    """Completion, overdue staff and pass rates per division and module, for the divisions given (None: all),
+    read from the division tallies (three statements)."""
     divisions_query = select(Division).order_by(Division.name_en)
     if division_ids is not None:
         divisions_query = divisions_query.where(Division.id.in_(list(division_ids)))
     divisions = db.session.scalars(divisions_query).all()
-    counts: dict[tuple[int, str], dict[str, int]] = {}
-    if modules:
-        per_module = [column for module in modules.values() for column in (
-            func.sum(case((_in_audience(module), 1), else_=0)),
-            func.sum(case((_overdue(module, today), 1), else_=0)))]
-        for division_id, *values in db.session.execute(select(User.division_id, *per_module)
-                                                       .where(_staff_where(division_ids)).group_by(User.division_id)):
-            for index, slug in enumerate(modules):
-                counts.setdefault((division_id, slug), {}).update(staff=values[2 * index] or 0,
-                                                                 overdue=values[2 * index + 1] or 0)
-        slug_of = {version_id: module.slug for module in modules.values() for version_id in module.same_major_ids}
-        for division_id, version_id, completed in db.session.execute(
-                select(User.division_id, Certificate.version_id, func.count(Certificate.id))
-                .join(User, User.id == Certificate.user_id)
-                .where(_staff_where(division_ids), Certificate.version_id.in_(list(slug_of)))
-                .group_by(User.division_id, Certificate.version_id)):
-            figures = counts.setdefault((division_id, slug_of[version_id]), {})
-            figures["completed"] = figures.get("completed", 0) + completed
-        first = Attempt.number == 1
-        for division_id, version_id, submitted, passed, first_attempts, first_passed in db.session.execute(
-                select(User.division_id, Attempt.version_id, func.count(Attempt.id),
-                       func.sum(case((Attempt.passed, 1), else_=0)), func.sum(case((first, 1), else_=0)),
-                       func.sum(case((and_(first, Attempt.passed), 1), else_=0)))
-                .join(User, User.id == Attempt.user_id)
-                .where(_staff_where(division_ids), Attempt.submitted_at.is_not(None),
-                       Attempt.version_id.in_(list(slug_of)))
-                .group_by(User.division_id, Attempt.version_id)):
-            figures = counts.setdefault((division_id, slug_of[version_id]), {})
-            for name, value in (("submitted", submitted), ("passed", passed), ("first_attempts", first_attempts),
-                                ("first_passed", first_passed)):
-                figures[name] = figures.get(name, 0) + (value or 0)
-    return [DivisionLearning(division, {slug: ModuleFigures(**counts.get((division.id, slug), {}))
-                                        for slug in modules}) for division in divisions]
+    counts = read_divisions(modules, [division.id for division in divisions], today or date.today())
+    return [DivisionLearning(division, {slug: _figures(counts[division.id], module) for slug, module in modules.items()},
+                             counts[division.id]["overdue people"]) for division in divisions]
 
 
 def city_figures(rows: list[DivisionLearning], modules: dict[str, PublishedModule]) -> dict[str, ModuleFigures]:
@@ -118,36 +78,62 @@ def city_figures(rows: list[DivisionLearning], modules: dict[str, PublishedModul
 
 @dataclass(frozen=True)
 class OverduePerson:
-    user: User
+    full_name: str
+    email: str
+    start_date: date
     overdue: tuple[tuple[PublishedModule, date], ...]
 
 
-def _any_overdue(modules: dict[str, PublishedModule], today: date):
-    return or_(*(_overdue(module, today) for module in modules.values()))
+def _shape(modules: dict[str, PublishedModule]) -> tuple:
+    return tuple((tuple(sorted(module.audience)), module.same_major_ids) for module in modules.values())
 
 
-def overdue_in_division(division: Division, modules: dict[str, PublishedModule], page: int, per_page: int | None,
-                        today: date | None = None) -> tuple[list[OverduePerson], int]:
-    """Active staff of the division with at least one overdue module, by name, a page at a time, and how many
-    there are in all (three statements)."""
+@lru_cache(maxsize=32)
+def _overdue_people(shape: tuple):
+    """Active staff of a division overdue on any module of this shape, a page by name; each module's cut-off
+    start date is a parameter, so the statement is built once per set of modules."""
+    late = [and_(exists().where(UserRole.user_id == User.id, UserRole.role.in_(audience)),
+                 User.start_date < bindparam(f"cutoff_{number}"),
+                 ~exists().where(Certificate.user_id == User.id, Certificate.version_id.in_(version_ids)))
+            for number, (audience, version_ids) in enumerate(shape)]
+    return (select(User.id, User.full_name, User.email, User.start_date)
+            .where(User.division_id == bindparam("division_id"), User.active, or_(*late))
+            .order_by(User.full_name, User.id).limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+PEOPLES_ROLES = select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(bindparam("ids", expanding=True)))
+PEOPLES_CERTIFICATES = select(Certificate.user_id, Certificate.version_id).where(
+    Certificate.user_id.in_(bindparam("ids", expanding=True)))
+
+
+def overdue_in_division(division: Division, modules: dict[str, PublishedModule], page: int, per_page: int,
+                        total: int, today: date | None = None) -> list[OverduePerson]:
+    """A page of the division's active staff with at least one overdue module, by name; `total` is how many
+    there are in all, as the division tallies count them (three statements)."""
     today = today or date.today()
-    if not modules:
-        return [], 0
-    where = and_(User.division_id == division.id, User.active, _any_overdue(modules, today))
-    total = db.session.scalar(select(func.count(User.id)).where(where))
-    query = select(User).options(selectinload(User.role_rows)).where(where).order_by(User.full_name, User.id)
-    if per_page:
-        query = query.limit(per_page).offset((page - 1) * per_page)
-    people = db.session.scalars(query).unique().all()
-    passed = set(db.session.execute(select(Certificate.user_id, Certificate.version_id).where(
-        Certificate.user_id.in_([person.id for person in people]))).all()) if people else set()
+    if not modules or not total:
+        return []
+    cutoffs = {f"cutoff_{number}": today - timedelta(days=module.due_within_days)
+               for number, module in enumerate(modules.values())}
+    people = db.session.execute(_overdue_people(_shape(modules)), {
+        "division_id": division.id, "limit": per_page, "offset": (page - 1) * per_page, **cutoffs}).all()
+    if not people:
+        return []
+    ids = [person.id for person in people]
+    roles: dict[int, set[str]] = {}
+    for user_id, role in db.session.execute(PEOPLES_ROLES, {"ids": ids}):
+        roles.setdefault(user_id, set()).add(role.value)
+    passed = set(db.session.execute(PEOPLES_CERTIFICATES, {"ids": ids}).all())
     listed = []
     for person in people:
-        late = tuple((module, module.due_for(person)) for module in modules.values()
-                     if module.is_for(person) and module.due_for(person) and module.due_for(person) < today
-                     and not any((person.id, version_id) in passed for version_id in module.same_major_ids))
-        listed.append(OverduePerson(person, late))
-    return listed, total
+        late = []
+        for module in modules.values():
+            due = person.start_date + timedelta(days=module.due_within_days) if person.start_date else None
+            if (due and due < today and not module.audience.isdisjoint(roles.get(person.id, ()))
+                    and not any((person.id, version_id) in passed for version_id in module.same_major_ids)):
+                late.append((module, due))
+        listed.append(OverduePerson(person.full_name, person.email, person.start_date, tuple(late)))
+    return listed
 
 
 @dataclass(frozen=True)
@@ -214,6 +200,12 @@ class HeatMap:
     tags: tuple[str, ...]
     rows: list[tuple[Division, dict[str, RightShare]]]
     totals: dict[str, RightShare]
+
+    @property
+    def key(self) -> tuple:
+        """Everything the heat map shows, as a key for a kept copy of it."""
+        return self.tags, tuple((division.id, division.name_en, division.name_fr, tuple(sorted(cells.items())))
+                                for division, cells in self.rows)
 
 
 def commitment_heat_map(modules: dict[str, PublishedModule]) -> HeatMap:

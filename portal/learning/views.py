@@ -11,13 +11,14 @@ from ..csv_export import csv_response
 from ..extensions import LIMITED_READS, db, limiter
 from ..formatting import reader_language
 from ..forms import render_form
+from ..fragments import render_part
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_file_response
 from ..security import found_and_allowed, requires
 from . import operations, queries, reports
 from .codes import normalise_code
 from .holidays import holiday_title
-from .forms import ReplyByForm, StartQuizForm, VerifyForm, chosen_values, quiz_form
+from .forms import ReplyByForm, StartQuizForm, VerifyForm, chosen_choices, chosen_values, quiz_form
 from .quiz import chosen_keys, quiz_view, result_view
 from .tags import tag_number, tag_title
 
@@ -93,7 +94,7 @@ def _attempt(attempt_id: int):
 
 def _quiz_page(attempt, module, form, questions):
     return render_form("learning/quiz.html", form, attempt=attempt, module=module, questions=questions,
-                       language=reader_language())
+                       chosen=chosen_choices(form, questions), language=reader_language())
 
 
 @bp.route("/learning/attempts/<int:attempt_id>")
@@ -235,11 +236,19 @@ def division_report(code: str):
     modules = queries.current_modules()
     page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]
-    overdue, total = reports.overdue_in_division(division, modules, page, per_page)
-    figures = reports.division_learning(modules, [division.id])[0].figures
-    return render_template("learning/division_report.html", division=division, modules=modules, figures_by_module=figures,
-                           overdue=overdue, total=total, page=page, pages=page_count(total, per_page),
-                           language=reader_language())
+    learning = reports.division_learning(modules, [division.id])[0]
+    total = learning.overdue_people
+    overdue = reports.overdue_in_division(division, modules, page, per_page, total)
+    language = reader_language()
+    module_table = render_part("learning/_division_modules.html", (
+        tuple(module.id for module in modules.values()), tuple(learning.figures.values())),
+                               modules=modules, figures_by_module=learning.figures, language=language)
+    overdue_table = render_part("learning/_overdue_table.html", tuple(
+        (person.full_name, person.email, person.start_date, tuple((module.id, due) for module, due in person.overdue))
+        for person in overdue), overdue=overdue, language=language) if overdue else None
+    return render_template("learning/division_report.html", division=division, module_table=module_table,
+                           overdue_table=overdue_table, total=total, page=page, pages=page_count(total, per_page),
+                           language=language)
 
 
 @bp.route("/learning/report/<code>/export.csv")
@@ -274,8 +283,10 @@ def division_report_csv(code: str):
 @requires("learning.analysis")
 def analysis():
     modules = queries.current_modules()
-    return render_template("learning/analysis.html", modules=modules, heat_map=reports.commitment_heat_map(modules),
-                           language=reader_language(), tag_number=tag_number, tag_title=tag_title)
+    heat_map, language = reports.commitment_heat_map(modules), reader_language()
+    tables = render_part("learning/_heat_map.html", heat_map.key, heat_map=heat_map, language=language,
+                         tag_number=tag_number, tag_title=tag_title)
+    return render_template("learning/analysis.html", modules=modules, heat_map_tables=tables, language=language)
 
 
 @bp.route("/learning/analysis/<slug>")

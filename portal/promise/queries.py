@@ -2,8 +2,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, case, exists, false, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, false, func, or_, select
 
 from ..auth.models import Division, User
 from ..extensions import db
@@ -61,17 +62,19 @@ def _read_versions(ids: list[int]) -> None:
             row.checksum, texts, equivalent)
 
 
+_NEWEST = (select(DocumentVersion.document_id, func.max(DocumentVersion.major * 1000 + DocumentVersion.minor)
+                  .label("rank")).group_by(DocumentVersion.document_id).subquery())
+CURRENT_VERSION_KEYS = select(DocumentVersion.id, DocumentVersion.checksum, DocumentVersion.document_id).join(
+    _NEWEST, and_(DocumentVersion.document_id == _NEWEST.c.document_id,
+                  DocumentVersion.major * 1000 + DocumentVersion.minor == _NEWEST.c.rank))
+
+
 def current_versions() -> dict[DocumentKind, PublishedVersion]:
     """The newest version of every published document, in DocumentKind order, in one light query.
 
     Versions rank as major * 1000 + minor: content.VERSION_PATTERN keeps both below 1000. A version is
     kept by id, checksum and document, so one that was never committed cannot stand in for a later one."""
-    newest = (select(DocumentVersion.document_id, func.max(DocumentVersion.major * 1000 + DocumentVersion.minor)
-                     .label("rank")).group_by(DocumentVersion.document_id).subquery())
-    keys = db.session.execute(
-        select(DocumentVersion.id, DocumentVersion.checksum, DocumentVersion.document_id).join(newest, and_(
-            DocumentVersion.document_id == newest.c.document_id,
-            DocumentVersion.major * 1000 + DocumentVersion.minor == newest.c.rank))).all()
+    keys = db.session.execute(CURRENT_VERSION_KEYS).all()
     unknown = [key[0] for key in keys if tuple(key) not in _published]
     if unknown:
         _read_versions(unknown)
@@ -113,13 +116,17 @@ class AttestationStatus:
         return self.attested_at is not None
 
 
+MY_ATTESTATIONS = (
+    select(DocumentVersion.document_id, Attestation.attested_at, DocumentVersion.major, DocumentVersion.minor)
+    .join(Attestation.version)
+    .where(Attestation.user_id == bindparam("user_id"), Attestation.version_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Attestation.attested_at.desc()))
+
+
 def status_for(user: User, versions: dict[DocumentKind, PublishedVersion]) -> list[AttestationStatus]:
     """For each current document: whether the user has attested to it (or to an equivalent minor version)."""
-    rows = db.session.execute(
-        select(DocumentVersion.document_id, Attestation.attested_at, DocumentVersion.major, DocumentVersion.minor)
-        .join(Attestation.version)
-        .where(Attestation.user_id == user.id, _any_satisfies(list(versions.values())))
-        .order_by(Attestation.attested_at.desc())).all()
+    ids = [version_id for version in versions.values() for version_id in version.equivalent_ids]
+    rows = db.session.execute(MY_ATTESTATIONS, {"user_id": user.id, "ids": ids}).all() if ids else []
     latest = {}
     for document_id, attested_at, major, minor in rows:
         latest.setdefault(document_id, (attested_at, f"{major}.{minor}"))
@@ -186,6 +193,13 @@ def division_summary(versions: dict[DocumentKind, PublishedVersion],
                                              {kind: counts[names[kind.value]] for kind in versions},
                                              counts[names["all"]]))
     return summaries
+
+
+def summary_key(versions: dict[DocumentKind, PublishedVersion], summary: list[DivisionAttestation]) -> tuple:
+    """Everything a report of these rows shows, in their order, as a key for a kept copy of it."""
+    return (tuple((kind.value, version.id) for kind, version in versions.items()),
+            tuple((row.division.id, row.division.code, row.division.name_en, row.division.name_fr, row.staff,
+                   tuple(row.attested.values()), row.attested_all) for row in summary))
 
 
 SORT_ORDERS = ("name", "lowest", "highest")
@@ -259,8 +273,21 @@ def count_division_attestations(versions: dict[DocumentKind, PublishedVersion],
 
 @dataclass(frozen=True)
 class OutstandingStaff:
-    user: User
+    full_name: str
+    email: str
+    start_date: date | None
     missing: list[DocumentKind]
+
+
+@lru_cache(maxsize=32)
+def _outstanding(shape: tuple[tuple[int, ...], ...], paged: bool):
+    """Active staff of a division missing an attestation to any of these documents (each given by the version
+    ids that satisfy it), by name; built once per set of current versions."""
+    attested = [exists().where(Attestation.user_id == User.id, Attestation.version_id.in_(ids)) for ids in shape]
+    listed = (select(User.full_name, User.email, User.start_date, *attested)
+              .where(User.division_id == bindparam("division_id"), User.active, or_(*(~clause for clause in attested)))
+              .order_by(User.full_name, User.id))
+    return listed.limit(bindparam("limit")).offset(bindparam("offset")) if paged else listed
 
 
 def outstanding_in_division(division: Division, versions: dict[DocumentKind, PublishedVersion],
@@ -268,14 +295,12 @@ def outstanding_in_division(division: Division, versions: dict[DocumentKind, Pub
     """Active staff of a division who still have a document to attest to, by name, one page at a time
     (every one of them when per_page is None). How many there are is the division's staff less those who
     attested to everything, which its summary already holds."""
-    attested = [exists().where(Attestation.user_id == User.id, _satisfies(version)) for version in versions.values()]
-    if not attested:
+    if not versions:
         return []
-    listed = (select(User, *(clause.label(kind.value) for kind, clause in zip(versions, attested)))
-              .where(User.division_id == division.id, User.active, or_(*(~clause for clause in attested)))
-              .order_by(User.full_name, User.id))
+    shape = tuple(version.equivalent_ids for version in versions.values())
+    parameters = {"division_id": division.id}
     if per_page is not None:
-        listed = listed.limit(per_page).offset((page - 1) * per_page)
+        parameters.update(limit=per_page, offset=(page - 1) * per_page)
     kinds = list(versions)
-    return [OutstandingStaff(row[0], [kind for kind, done in zip(kinds, row[1:]) if not done])
-            for row in db.session.execute(listed)]
+    return [OutstandingStaff(row[0], row[1], row[2], [kind for kind, done in zip(kinds, row[3:]) if not done])
+            for row in db.session.execute(_outstanding(shape, per_page is not None), parameters)]

@@ -9,6 +9,7 @@ from ..csv_export import csv_response
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
+from ..fragments import render_part
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_response
 from ..security import found_and_allowed, requires
@@ -101,10 +102,11 @@ def report():
     versions = queries.current_versions()
     order = request.args.get("sort", "name")
     order = order if order in queries.SORT_ORDERS else "name"
-    summary = _visible_summary(versions)
-    language = reader_language()
-    return render_template("promise/report.html", versions=versions, order=order, language=language,
-                           summary=queries.sorted_summary(summary, order, language), total=queries.city_total(summary))
+    summary = queries.sorted_summary(_visible_summary(versions), order, reader_language())
+    table = render_part("promise/_report_table.html", (order, queries.summary_key(versions, summary)),
+                        versions=versions, order=order, language=reader_language(), summary=summary,
+                        total=queries.city_total(summary))
+    return render_template("promise/report.html", summary=summary, order=order, table=table)
 
 
 @bp.route("/attestation/export.csv")
@@ -139,9 +141,11 @@ def division_report(code: str):
     outstanding = queries.outstanding_in_division(division, versions, page, per_page)
     summary = queries.division_summary(versions, [division.id])[0]
     total = summary.staff - summary.attested_all
-    return render_template("promise/division_report.html", division=division, versions=versions,
-                           summary=summary, outstanding=outstanding, total=total, page=page,
-                           pages=page_count(total, per_page), language=reader_language())
+    table = render_part("promise/_outstanding_table.html", (tuple(versions), tuple(
+        (item.full_name, item.email, item.start_date, tuple(item.missing)) for item in outstanding)),
+                        versions=versions, outstanding=outstanding) if outstanding else None
+    return render_template("promise/division_report.html", division=division, summary=summary, table=table,
+                           total=total, page=page, pages=page_count(total, per_page), language=reader_language())
 
 
 @bp.route("/attestation/<code>/export.csv")
@@ -150,6 +154,6 @@ def division_report_csv(code: str):
     division = _visible_division(code)
     outstanding = queries.outstanding_in_division(division, queries.current_versions(), 1, None)
     header = [_("Name"), _("E-mail address"), _("Start date"), _("Documents not attested")]
-    rows = [(item.user.full_name, item.user.email, item.user.start_date.isoformat() if item.user.start_date else "",
+    rows = [(item.full_name, item.email, item.start_date.isoformat() if item.start_date else "",
              "; ".join(kind.title for kind in item.missing)) for item in outstanding]
     return csv_response(f"attestation-{division.code}-{date.today().isoformat()}.csv", header, rows)

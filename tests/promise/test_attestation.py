@@ -292,3 +292,21 @@ def test_after_attesting_the_next_document_is_offered(client, factory, content):
     attest(client, "standards")
     attest(client, "code-of-conduct")
     assert "You have attested to every current document" in page(client.get("/promise")).get_text()
+
+
+def shares_by_row(client, path: str) -> dict[str, list[str]]:
+    return {row.th.get_text(strip=True): [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+            for row in page(client.get(path)).select("main tbody tr")}
+
+
+def test_reports_show_each_new_attestation_at_once(app, client, city):
+    sign_in(client, city["steward"])
+    before = shares_by_row(client, "/attestation/")["Division CXD"]
+    listed = shares_by_row(client, "/attestation/CXD")
+    attesting = app.test_client()
+    sign_in(attesting, city["cxd"][0])
+    for slug in ("promise", "standards", "code-of-conduct"):
+        attest(attesting, slug)
+    assert before == ["4", "0 % (0/4)", "0 % (0/4)", "0 % (0/4)", "0 % (0/4)"]
+    assert shares_by_row(client, "/attestation/")["Division CXD"] == ["4", "25 % (1/4)", "25 % (1/4)", "25 % (1/4)", "25 % (1/4)"]
+    assert "CXD 0" in listed and "CXD 0" not in shares_by_row(client, "/attestation/CXD")
