@@ -2,7 +2,7 @@
 
 A flush that submits an attempt, issues a certificate, adds a person, changes a person's division, start date,
 active flag or roles marks the divisions concerned, and a new module version marks every division; they are
-counted again before the commit (portal/division_counts.py). Bulk SQL that bypasses the ORM calls
+counted again before the commit (portal/auth/division_counts.py). Bulk SQL that bypasses the ORM calls
 `refresh_all()` itself."""
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from ..auth.division_counts import (EVERY_DIVISION, attributes_changed, keep_counts, locked_divisions,
+                                    moved_divisions)
 from ..auth.models import User, UserRole
-from ..division_counts import EVERY_DIVISION, attributes_changed, keep_counts, locked_divisions, moved_divisions
 from ..extensions import db
 from .models import Attempt, Certificate, LearningDue, LearningTally, ModuleVersion
 from .queries import PublishedModule, current_modules

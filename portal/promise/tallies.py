@@ -1,13 +1,14 @@
 """Division tallies kept with every change: who counts as staff, and who has attested to what.
 
 Any flush that adds an attestation, adds a person, or changes a person's division or active flag marks the
-divisions concerned, which are counted again before the commit (portal/division_counts.py). Bulk SQL that
+divisions concerned, which are counted again before the commit (portal/auth/division_counts.py). Bulk SQL that
 bypasses the ORM calls `refresh_all()` itself."""
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from ..auth.division_counts import (EVERY_DIVISION, attributes_changed, keep_counts, locked_divisions,
+                                    moved_divisions)
 from ..auth.models import User
-from ..division_counts import EVERY_DIVISION, attributes_changed, keep_counts, locked_divisions, moved_divisions
 from ..extensions import db
 from .models import Attestation, DivisionTally, DocumentVersion
 from .queries import count_division_attestations, current_versions, tally_names

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from .auth.models import Division, User
-from .extensions import db
+from ..extensions import db
+from .models import Division, User
 
 EVERY_DIVISION = "every division"
 
