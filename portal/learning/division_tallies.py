@@ -117,9 +117,8 @@ def refresh_all() -> None:
 
 
 def read_divisions(modules: dict[str, PublishedModule], division_ids: list[int], today: date) -> dict[int, dict[str, int]]:
-    """Each division's figures by name, with `overdue:<key>` and `overdue people` as of today (two reads).
-
-    A division whose tallies were never counted is counted from the rows instead."""
+    """Each division's figures by name, with `overdue:<due name>` as of today for every name of `LearningDue`
+    (two reads). A division whose tallies were never counted is counted from the rows instead."""
     names = [f"{figure}:{module_key(module)}" for module in modules.values() for figure in FIGURES]
     due_names = [module_key(module) for module in modules.values()] + [anyone_due_name(modules)]
     found: dict[int, dict[str, int]] = {}
@@ -127,21 +126,20 @@ def read_divisions(modules: dict[str, PublishedModule], division_ids: list[int],
             select(LearningTally.division_id, LearningTally.name, LearningTally.count)
             .where(LearningTally.division_id.in_(division_ids), LearningTally.name.in_(names))):
         found.setdefault(division_id, {})[name] = count
-    complete = {division_id for division_id, figures in found.items() if len(figures) == len(names)}
-    figures = {division_id: dict(found[division_id], **{f"overdue:{name}": 0 for name in due_names[:-1]},
-                                 **{"overdue people": 0}) for division_id in complete}
+    complete = [division_id for division_id, figures in found.items() if len(figures) == len(names)]
+    figures = {division_id: dict(found[division_id], **{f"overdue:{name}": 0 for name in due_names})
+               for division_id in complete}
     if complete:
         for division_id, name, count in db.session.execute(
                 select(LearningDue.division_id, LearningDue.name, func.sum(LearningDue.count))
-                .where(LearningDue.division_id.in_(list(complete)), LearningDue.name.in_(due_names),
+                .where(LearningDue.division_id.in_(complete), LearningDue.name.in_(due_names),
                        LearningDue.due_on < today)
                 .group_by(LearningDue.division_id, LearningDue.name)):
-            figures[division_id]["overdue people" if name == due_names[-1] else f"overdue:{name}"] = count
-    missing = [division_id for division_id in division_ids if division_id not in complete]
+            figures[division_id][f"overdue:{name}"] = count
+    missing = [division_id for division_id in division_ids if division_id not in figures]
     for division_id, division in count_divisions(modules, missing).items():
         figures[division_id] = dict(division.figures, **{f"overdue:{name}": division.overdue(name, today)
-                                                          for name in due_names[:-1]},
-                                    **{"overdue people": division.overdue(due_names[-1], today)})
+                                                          for name in due_names})
     return figures
 
 

@@ -11,7 +11,7 @@ from ..auth.models import Division, User, UserRole
 from ..extensions import db
 from ..formatting import share
 from .models import Attempt, Certificate, QuestionTag, QuestionTally
-from .division_tallies import FIGURES, module_key, read_divisions
+from .division_tallies import FIGURES, anyone_due_name, module_key, read_divisions
 from .queries import PublishedModule
 
 TAG_ORDER = tuple([f"promise-{n}" for n in range(1, 7)] + [f"standard-{n}" for n in range(1, 5)])
@@ -65,7 +65,7 @@ def division_learning(modules: dict[str, PublishedModule], division_ids=None,
     divisions = db.session.scalars(divisions_query).all()
     counts = read_divisions(modules, [division.id for division in divisions], today or date.today())
     return [DivisionLearning(division, {slug: _figures(counts[division.id], module) for slug, module in modules.items()},
-                             counts[division.id]["overdue people"]) for division in divisions]
+                             counts[division.id][f"overdue:{anyone_due_name(modules)}"]) for division in divisions]
 
 
 def city_figures(rows: list[DivisionLearning], modules: dict[str, PublishedModule]) -> dict[str, ModuleFigures]:
