@@ -1,4 +1,5 @@
-"""A scratch city for `make bench`: divisions, published documents, staff, attestations and an audit log.
+"""A scratch city for `make bench`: divisions, published documents, staff, attestations, an audit log, learning
+and recognition.
 
 Everything goes through the migrations and the portal's own operations, except the bulk rows (staff, roles,
 attestations, audit entries), which are inserted with SQLAlchemy `insert()`."""
@@ -31,6 +32,7 @@ from portal.promise.models import Attestation, Document, DocumentVersion
 from portal.security import Role
 
 from .pages import ACCOUNTS, LEARNER_QUIZ, PASSWORD
+from .recognition import insert_recognition
 
 BATCH = 5_000
 AUDIT_ENTRIES_PER_STAFF = 2.5
@@ -96,6 +98,7 @@ def build(app: Flask, staff: int, seed: int = 2026) -> dict[str, int]:
         attestations = _insert_attestations(rng, people, versions)
         entries = _insert_audit_log(rng, people, versions, round(staff * AUDIT_ENTRIES_PER_STAFF))
         attempts = _insert_learning(rng, people)
+        nominations = insert_recognition(rng, people, date.today())
         db.session.commit()
         if hasattr(promise_operations, "refresh_attestation_summaries"):
             promise_operations.refresh_attestation_summaries()
@@ -106,7 +109,7 @@ def build(app: Flask, staff: int, seed: int = 2026) -> dict[str, int]:
         db.session.remove()
         db.engine.dispose()
     return {"staff": staff, "divisions": len(divisions), "attestations": attestations, "audit_entries": entries,
-            "attempts": attempts}
+            "attempts": attempts, "nominations": nominations}
 
 
 def _start_learners_quiz(rng: random.Random) -> None:

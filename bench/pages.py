@@ -29,9 +29,13 @@ ACCOUNTS = {
                        frozenset({Role.STAFF, Role.STEWARD, Role.ADMIN}), "CXD"),
     "learner": Account("bench.learner@example.org", "Bench Learner", frozenset({Role.STAFF}), "CXD"),
     "lead": Account("bench.lead@example.org", "Bench Lead", frozenset({Role.STAFF, Role.LEAD}), "CXD"),
+    "committee": Account("bench.committee@example.org", "Bench Committee", frozenset({Role.STAFF, Role.COMMITTEE}),
+                         "CMO"),
 }
 # The learner's quiz in progress is the first attempt the bench city makes.
 LEARNER_QUIZ = "/learning/attempts/1"
+# The cycle in review, its first nomination and the cycle open for nominations (bench/recognition.py).
+REVIEW_CYCLE, NOMINATION, OPEN_CYCLE = 1, 1, 3
 
 PAGES = [
     Page("home", "/"),
@@ -45,4 +49,8 @@ PAGES = [
     Page("lead learning CXD", "/learning/report/CXD", "lead"),
     Page("item analysis", "/learning/analysis/"),
     Page("question analysis", "/learning/analysis/service-standards"),
+    Page("committee review list", f"/recognition/review/{REVIEW_CYCLE}", "committee"),
+    Page("nomination", f"/recognition/nominations/{NOMINATION}", "committee"),
+    Page("showcase", "/recognition/showcase", "learner"),
+    Page("staff search", f"/recognition/cycles/{OPEN_CYCLE}/nominate?q=trem", "learner"),
 ]

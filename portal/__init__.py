@@ -66,11 +66,12 @@ def create_app(config: dict | str | None = None) -> Flask:
     from .learning.views import bp as learning_bp
     from .pages.views import bp as pages_bp
     from .promise.views import bp as promise_bp
+    from .recognition.views import bp as recognition_bp
 
     app.url_map.converters.update(int=BoundedIntegerConverter, default=PlainTextConverter,
                                   string=PlainTextConverter)
     register_user_loader(login_manager)
-    for blueprint in (home_bp, auth_bp, promise_bp, learning_bp, pages_bp, admin_bp):
+    for blueprint in (home_bp, auth_bp, promise_bp, learning_bp, recognition_bp, pages_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.view_functions["static"].permissions = frozenset({PUBLIC})
 

@@ -1,4 +1,4 @@
-"""Command-line tasks: content sync, divisions import, user creation and demo data."""
+"""Command-line tasks: content sync, divisions import, user creation, demo data and sending e-mail."""
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from .auth.operations import create_user, import_divisions, set_roles
 from .auth.queries import division_by_code, user_by_email
 from .content import ContentError, check_information_pages, read_divisions_csv
 from .extensions import db
+from .mailer import deliver_pending, retry
 from .security import Role
 
 DEMO_PASSWORD = "service-promise-demo"
@@ -34,20 +35,25 @@ def register_commands(app: Flask) -> None:
     users = AppGroup("users", help="Accounts and roles.")
     divisions = AppGroup("divisions", help="Divisions of the public service.")
     demo = AppGroup("demo", help="Demonstration data.")
+    outbox = AppGroup("mail", help="Outgoing e-mail.")
 
     @content.command("sync")
     def content_sync():
-        """Load content/ (documents and learning modules) into versioned rows; unchanged files are left alone."""
+        """Load content/ (documents, learning modules and award programmes) into versioned rows; unchanged files are left alone."""
         from .learning.operations import sync_modules
         from .learning.source import load_modules
         from .promise.operations import sync_content
+        from .recognition.operations import sync_programmes
+        from .recognition.source import load_programmes
 
         content_dir = current_app.config["CONTENT_DIR"]
         try:
             check_information_pages(content_dir)
             modules = load_modules(content_dir)
+            programmes = load_programmes(content_dir)
             outcomes = [(outcome, "") for outcome in sync_content(content_dir)]
             outcomes += [(outcome, "module ") for outcome in sync_modules(modules)]
+            outcomes += [(outcome, "") for outcome in sync_programmes(programmes)]
         except ContentError as error:
             _fail("content not loaded; nothing was changed:\n  " + "\n  ".join(error.problems))
         db.session.commit()
@@ -115,5 +121,29 @@ def register_commands(app: Flask) -> None:
             click.echo(f"  {email:<34} {roles:<28} {division}")
         click.echo(f"\nOpen {address.rstrip('/')}/login and sign in with one of them.\n")
 
-    for group in (content, users, divisions, demo):
+    @outbox.command("send")
+    @click.option("--limit", default=100, show_default=True, help="Most messages sent in one run.")
+    def mail_send(limit):
+        """Send the e-mail that is due; safe to run from cron every minute, even two runs at once."""
+        delivery = deliver_pending(limit=limit)
+        click.echo(f"mail: {delivery.sent} sent, {delivery.retried} to retry later, {delivery.failed} failed, "
+                   f"{delivery.waiting} waiting")
+        if delivery.stuck:
+            click.echo(f"mail: {len(delivery.stuck)} left half-sent by a sender that stopped (ids "
+                       f"{', '.join(map(str, delivery.stuck))}); they may have gone out, so they are not sent again "
+                       "by themselves: check the mail server's log, then `flask mail retry ID ...` to send them",
+                       err=True)
+
+    @outbox.command("retry")
+    @click.argument("message_ids", nargs=-1, type=int, required=True)
+    def mail_retry(message_ids):
+        """Send failed or half-sent messages again, with a fresh count of attempts."""
+        changed = retry(list(message_ids))
+        click.echo(f"mail: {len(changed)} due again" + (f" (ids {', '.join(map(str, changed))})" if changed else ""))
+        skipped = sorted(set(message_ids) - set(changed))
+        if skipped:
+            click.echo(f"mail: not changed (no such message, sent, waiting, or being sent right now): "
+                       f"{', '.join(map(str, skipped))}", err=True)
+
+    for group in (content, users, divisions, demo, outbox):
         app.cli.add_command(group)

@@ -40,6 +40,8 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "service-promise@portal.invalid"
     MAIL_SUPPRESS_SEND = False
+    MAIL_MAX_ATTEMPTS = 8  # then a message from the outbox is given up as failed
+    MAIL_TIMEOUT = 10  # seconds the SMTP server may take to answer, each time
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_ADDRESS_LIMIT = "30 per 15 minutes"
@@ -76,6 +78,8 @@ class Config:
         settings["MAIL_USERNAME"] = env.get("MAIL_USERNAME", cls.MAIL_USERNAME)
         settings["MAIL_PASSWORD"] = env.get("MAIL_PASSWORD", cls.MAIL_PASSWORD)
         settings["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", cls.MAIL_DEFAULT_SENDER)
+        settings["MAIL_MAX_ATTEMPTS"] = max(1, _count("MAIL_MAX_ATTEMPTS", cls.MAIL_MAX_ATTEMPTS))
+        settings["MAIL_TIMEOUT"] = max(1, _count("MAIL_TIMEOUT", cls.MAIL_TIMEOUT))
         settings["RATELIMIT_STORAGE_URI"] = env.get("REDIS_URL", cls.RATELIMIT_STORAGE_URI)
         settings["SESSION_COOKIE_SECURE"] = _flag("SESSION_COOKIE_SECURE", cls.SESSION_COOKIE_SECURE)
         settings["SERVER_NAME"] = env.get("SERVER_NAME") or cls.SERVER_NAME

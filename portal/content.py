@@ -227,3 +227,52 @@ def check_information_pages(content_dir: Path) -> None:
                 problems += error.problems
     if problems:
         raise ContentError(problems)
+
+
+class Checker:
+    """Collects the problems of one file, each naming the file and where in it."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path, self.problems, self.count = path, problems, len(problems)
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(f"{self.path}: {where}{': ' if where else ''}{message}")
+
+    @property
+    def clean(self) -> bool:
+        return len(self.problems) == self.count
+
+    def texts(self, value, where: str, placeholders: frozenset[str] = frozenset()) -> dict:
+        """A text in every language: {en: ..., fr: ...}, each non-empty, using only the allowed placeholders."""
+        if not isinstance(value, dict):
+            self.fail(where, "needs a text in each language (en and fr)")
+            return {}
+        missing = [language for language in LANGUAGES if not str(value.get(language) or "").strip()]
+        if missing:
+            self.fail(where, f"the {' and '.join(missing)} text is missing")
+            return {}
+        texts = {language: str(value[language]).strip() for language in LANGUAGES}
+        for language, text in texts.items():
+            used = set(re.findall(r"\{([^{}]*)\}", text))
+            if used - placeholders:
+                self.fail(where, f"the {language} text uses an unknown placeholder {{{sorted(used - placeholders)[0]}}}")
+        return texts
+
+    def number(self, meta: dict, name: str, lowest: int, highest: int) -> int:
+        value = meta.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+            self.fail(name, f"must be a whole number from {lowest} to {highest}, not {value!r}")
+            return lowest
+        return value
+
+
+def read_yaml(path: Path, problems: list[str]):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{path}: file is missing")
+    except UnicodeDecodeError:
+        problems.append(f"{path}: not UTF-8 text")
+    except yaml.YAMLError as error:
+        problems.append(f"{path}: not valid YAML ({error.__class__.__name__})")
+    return None

@@ -21,6 +21,8 @@ from .learning.operations import start_attempt, submit_attempt
 from .learning.queries import current_modules
 from .promise.models import Attestation
 from .promise.queries import current_versions
+from .recognition.history import load_recognition
+from .recognition.models import Cycle
 from .security import Role
 
 DEMO_ACCOUNTS = [
@@ -56,6 +58,8 @@ def load_demo(content_dir: Path, password: str) -> list[tuple[str, str, str]]:
         _load_city(random.Random(2026))
     if not db.session.scalar(select(func.count(Attempt.id))):
         _load_learning(random.Random(2027))
+    if not db.session.scalar(select(func.count(Cycle.id))):
+        _load_recognition(random.Random(2028))
     return listed
 
 
@@ -127,3 +131,11 @@ def _take_quiz(user, module, chance: random.Random, all_right: bool) -> None:
         wrong = [choice["key"] for choice in drawn.choices if choice["key"] not in right]
         answers[drawn.position] = right if all_right or drawn.position % 2 or not wrong else [wrong[0]]
     submit_attempt(user, attempt, module, answers, user.language)
+
+
+def _load_recognition(chance: random.Random) -> None:
+    """Award cycles past, in review and open, chaired by Cam Committee; Sam Staff has nominations of his own."""
+    city = list(db.session.scalars(select(User).where(User.email.like(f"%@{CITY_DOMAIN}")).order_by(User.id)))
+    lead = user_by_email("lead@example.org")
+    load_recognition(chance, date.today(), city, user_by_email("committee@example.org"),
+                     user_by_email("staff@example.org"), lead.division_id)

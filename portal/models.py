@@ -1,10 +1,13 @@
 """Every model, imported in one place so migrations and the app see the whole schema."""
 from .audit import AuditEntry
-from .auth.models import Division, User, UserRole
+from .auth.models import Division, NameWord, User, UserRole
 from .learning.models import (Attempt, AttemptQuestion, Certificate, CertificateFile, LearningDue, LearningTally, Lesson,
                               Module, ModuleVersion, Option, Question, QuestionTag, QuestionTally)
+from .mailer import OutgoingMail
 from .promise.models import Attestation, DivisionTally, Document, DocumentText, DocumentVersion
+from .recognition.models import CommitteeMember, Conflict, Cycle, Nomination, Nominee, Programme, Score
 
 __all__ = ["Attempt", "AttemptQuestion", "Certificate", "CertificateFile", "LearningDue", "LearningTally", "Lesson",
            "Module", "ModuleVersion", "Option", "Question", "QuestionTag", "QuestionTally", "AuditEntry", "Attestation",
-           "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "User", "UserRole"]
+           "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "OutgoingMail", "User",
+           "UserRole", "NameWord", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme", "Score"]

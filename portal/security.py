@@ -41,6 +41,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "learning.report_all": frozenset({Role.STEWARD}),
     "learning.analysis": frozenset({Role.STEWARD}),
     "certificates.verify": EVERYONE,
+    "recognition.nominate": EVERYONE,
+    "recognition.showcase": EVERYONE,
+    "recognition.review": frozenset({Role.COMMITTEE}),
+    "recognition.manage": frozenset({Role.STEWARD}),
+    "recognition.report": frozenset({Role.LEAD, Role.STEWARD}),
+    "recognition.report_all": frozenset({Role.STEWARD}),
     "audit.read": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
 }

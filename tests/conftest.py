@@ -121,13 +121,23 @@ def count_statements(app):
 
 
 class Inbox:
-    """What a real SMTP server on 127.0.0.1 received."""
+    """What a real SMTP server on 127.0.0.1 received; `refuse(n)` makes it turn the next n messages away."""
 
     def __init__(self, port: int):
         self.port = port
         self.messages = []
+        self.refused = []
+        self.to_refuse = 0
+        self.refusal = ""
+
+    def refuse(self, count: int, reply: str = "451 4.3.0 Try again later") -> None:
+        self.to_refuse, self.refusal = count, reply
 
     async def handle_DATA(self, server, session, envelope):
+        if self.to_refuse > 0:
+            self.to_refuse -= 1
+            self.refused.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+            return self.refusal
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
         return "250 Message accepted for delivery"
 
@@ -165,10 +175,13 @@ def content(app):
     from portal.learning.operations import sync_modules
     from portal.learning.source import load_modules
     from portal.promise.operations import sync_content
+    from portal.recognition.operations import sync_programmes
+    from portal.recognition.source import load_programmes
 
     with app.app_context():
         sync_content(app.config["CONTENT_DIR"])
         sync_modules(load_modules(app.config["CONTENT_DIR"]))
+        sync_programmes(load_programmes(app.config["CONTENT_DIR"]))
         db.session.commit()
 
 
@@ -269,3 +282,45 @@ def learning_ids(app, user_id: int) -> dict:
     passed = take_quiz(app, user_id, "service-promise", "right")
     open_quiz = take_quiz(app, user_id, "service-standards", "none")
     return {"attempt": open_quiz.id, "result": passed.id, "certificate": passed.certificate_id, "code": passed.code}
+
+
+def recognition_ids(app, person_id: int, colleague_id: int) -> dict:
+    """Cycles and nominations for pages addressed by id: the person's own draft in an open cycle, and a
+    colleague's nomination under review in a closed cycle, reviewed by the person when they sit on committees."""
+    from datetime import date, timedelta
+
+    from portal.auth.models import User, UserRole
+    from portal.recognition.models import Programme
+    from portal.recognition.operations import CycleSettings, open_cycle, start_nomination, submit_nomination
+    from portal.recognition.operations import save_draft
+    from portal.security import Role
+
+    today = date.today()
+    with app.test_request_context():
+        person, colleague = db.session.get(User, person_id), db.session.get(User, colleague_id)
+        reviewer = person
+        if Role.COMMITTEE not in person.roles:
+            reviewer = User(email=f"reviewer{person_id}@example.org", full_name="Rae Reviewer",
+                            password_hash=PASSWORD_HASH, language="en")
+            reviewer.role_rows = [UserRole(role=Role.STAFF), UserRole(role=Role.COMMITTEE)]
+            db.session.add(reviewer)
+            db.session.flush()
+        nominee = User(email=f"nominee{person_id}@example.org", full_name="Noa Nominee", password_hash=PASSWORD_HASH,
+                       language="en", role_rows=[UserRole(role=Role.STAFF)])
+        db.session.add(nominee)
+        db.session.flush()
+        award = db.session.scalar(db.select(Programme).where(Programme.slug == "city-managers-award"))
+        committee = CycleSettings("Open", today - timedelta(days=5), today + timedelta(days=5),
+                                  frozenset({reviewer.id}), reviewer.id)
+        opened = open_cycle(award, committee, person)
+        closed = open_cycle(award, CycleSettings("Closed", today - timedelta(days=30), today - timedelta(days=1),
+                                                 frozenset({reviewer.id}), reviewer.id), person)
+        own = start_nomination(opened, person, colleague, today)
+        closed.opens_on, closed.closes_on = today, today + timedelta(days=1)
+        others = start_nomination(closed, colleague, nominee, today)
+        save_draft(others, "simple-and-convenient", None, "Made the permit form simple.", others.revision, today)
+        submit_nomination(others, others.revision, today)
+        closed.opens_on, closed.closes_on = today - timedelta(days=30), today - timedelta(days=1)
+        db.session.commit()
+        return {"open_cycle": opened.id, "closed_cycle": closed.id, "nomination": own.id,
+                "others_nomination": others.id}

@@ -13,6 +13,10 @@ VISITORS = {**dict.fromkeys(ROLES, 302), "anonymous": 200}
 ATTESTATION_REPORT = {"anonymous": 302, "staff": 403, "lead": 200, "steward": 200, "committee": 403, "admin": 403}
 LEARNING_REPORT = ATTESTATION_REPORT
 LEARNING_ANALYSIS = {"anonymous": 302, "staff": 403, "lead": 403, "steward": 200, "committee": 403, "admin": 403}
+RECOGNITION_REVIEW = {"anonymous": 302, "staff": 403, "lead": 403, "steward": 403, "committee": 200, "admin": 403}
+RECOGNITION_MANAGE = LEARNING_ANALYSIS
+CONFIDENTIAL = {"anonymous": 302, "staff": 403, "lead": 403, "steward": 403, "committee": 200, "admin": 200}
+RECOGNITION_DIVISIONS = {"anonymous": 302, "staff": 403, "lead": 302, "steward": 200, "committee": 403, "admin": 403}
 ADMIN = {"anonymous": 302, "staff": 403, "lead": 403, "steward": 403, "committee": 403, "admin": 200}
 
 
@@ -62,6 +66,21 @@ PAGES = [
     Page("/learning/report/CXD/export.csv", LEARNING_REPORT, html=False),
     Page("/learning/analysis/", LEARNING_ANALYSIS),
     Page("/learning/analysis/service-standards", LEARNING_ANALYSIS),
+    Page("/recognition/", SIGNED_IN),
+    Page("/recognition/showcase", SIGNED_IN),
+    Page("/recognition/showcase?year=2026&category=city-managers-award:simple-and-convenient", SIGNED_IN),
+    Page("/recognition/awards", SIGNED_IN),
+    Page("/recognition/cycles/{open_cycle}/nominate", SIGNED_IN),
+    Page("/recognition/cycles/{open_cycle}/nominate?q=person", SIGNED_IN),
+    Page("/recognition/nominations/{nomination}", SIGNED_IN),
+    Page("/recognition/nominations/{nomination}?q=no", SIGNED_IN),
+    Page("/recognition/nominations/{others_nomination}", CONFIDENTIAL),
+    Page("/recognition/review/{closed_cycle}", RECOGNITION_REVIEW),
+    Page("/recognition/cycles/", RECOGNITION_MANAGE),
+    Page("/recognition/cycles/new", RECOGNITION_MANAGE),
+    Page("/recognition/cycles/{closed_cycle}/edit", RECOGNITION_MANAGE),
+    Page("/recognition/report/", RECOGNITION_DIVISIONS),
+    Page("/recognition/report/CXD", ATTESTATION_REPORT),
     Page("/admin/", ADMIN),
     Page("/admin/audit.csv", ADMIN, html=False),
     Page("/admin/users", ADMIN),

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from portal.config import BASE_DIR
 from portal.kept import forget
 from portal.content import INFORMATION_PAGES, load_information_page
-from tests.conftest import learning_ids, page, post_form, sign_in
+from tests.conftest import learning_ids, page, post_form, recognition_ids, sign_in
 from tests.pages import ROLES, html_pages_for
 
 METHODS = [("portal/**.py", "python"), ("portal/templates/**.html", "jinja2"), ("portal/templates/**.txt", "jinja2")]
@@ -125,7 +125,9 @@ def data_on_pages(app) -> set[str]:
     from portal.auth.models import Division, User
     from portal.extensions import db
     from portal.learning.models import Certificate, Lesson, ModuleVersion, Option, Question
+    from portal.audit import AuditEntry
     from portal.promise.models import DocumentText
+    from portal.recognition.models import Cycle, Nomination, Programme
 
     with app.app_context():
         rows = [(user.full_name, user.email) for user in db.session.scalars(db.select(User))]
@@ -140,6 +142,16 @@ def data_on_pages(app) -> set[str]:
                  for question in db.session.scalars(db.select(Question))]
         rows += [(option.text["fr"], option.feedback["fr"]) for option in db.session.scalars(db.select(Option))]
         rows += [(certificate.code,) for certificate in db.session.scalars(db.select(Certificate))]
+        rows += [(cycle.name,) for cycle in db.session.scalars(db.select(Cycle))]
+        rows += [(nomination.citation, nomination.team_name or "") for nomination in db.session.scalars(
+            db.select(Nomination))]
+        rows += [(entry.subject,) for entry in db.session.scalars(db.select(AuditEntry))]
+        for programme in db.session.scalars(db.select(Programme)):
+            definition = programme.definition
+            rows.append((definition["title"]["fr"], definition["summary"]["fr"],
+                         BeautifulSoup(definition["eligibility_html"]["fr"], "html.parser").get_text(" ")))
+            rows += [(item["title"]["fr"], item["description"]["fr"]) for item in definition["categories"]]
+            rows += [(item["title"]["fr"], item["guidance"]["fr"]) for item in definition["rubric"]["criteria"]]
     for slug in INFORMATION_PAGES:
         shown = load_information_page(app.config["CONTENT_DIR"], slug, "fr")
         rows.append((shown.title, shown.summary, BeautifulSoup(shown.body_html, "html.parser").get_text(" ")))
@@ -177,6 +189,7 @@ def french_pages(app, factory, monkeypatch):
     member = app.test_client()
     sign_in(member, everyone)
     ids = {"user": everyone.id, **learning_ids(app, everyone.id)}
+    ids.update(recognition_ids(app, everyone.id, factory.user(division="PFR").id))
     for role in ROLES[1:]:
         for item in html_pages_for(role):
             shown[item.path] = member.get(item.url(ids))
@@ -195,6 +208,15 @@ def french_pages(app, factory, monkeypatch):
     shown["roles errors"] = post_form(member, roles_page, {"roles": ["wizard"]}, token_from=roles_page)
     shown["roles empty"] = post_form(member, roles_page, {"roles": []}, token_from=roles_page)
     shown["audit filter"] = member.get("/admin/?action=no.such.thing")
+    draft = f"/recognition/nominations/{ids['nomination']}"
+    shown["nomination errors"] = post_form(member, draft, {"citation": "mot " * 400, "revision": 1,
+                                                           "action": "submit"}, token_from=draft)
+    others = f"/recognition/nominations/{ids['others_nomination']}"
+    shown["score errors"] = post_form(member, f"{others}/scores", {"revision": 2}, token_from=others)
+    shown["decision errors"] = post_form(member, f"{others}/decision", {"revision": 2}, token_from=others)
+    shown["cycle errors"] = post_form(member, "/recognition/cycles/new", {"name": ""},
+                                      token_from="/recognition/cycles/new")
+    shown["search"] = member.get(f"/recognition/cycles/{ids['open_cycle']}/nominate?q=zz")
     staff = app.test_client()
     sign_in(staff, factory.user(language="fr"))
     shown["403"] = staff.get("/admin/")

@@ -96,3 +96,13 @@ class UserRole(db.Model):
     role: Mapped[Role] = enum_column(Role, primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class NameWord(db.Model):
+    """One word of a person's name, folded to lowercase ASCII, so a name is found by the start of any word."""
+
+    __tablename__ = "name_words"
+
+    word: Mapped[str] = mapped_column(String(60).with_variant(String(60, collation="C"), "postgresql"),
+                                      primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)

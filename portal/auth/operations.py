@@ -156,7 +156,7 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mails a single-use reset link when the address belongs to an active account."""
+    """Queues an e-mail with a single-use reset link when the address belongs to an active account."""
     user = user_by_email(email)
     record("auth.password_reset_requested", normalize_email(email), actor_id=user.id if user else None)
     if user is None or not user.active:
@@ -166,7 +166,7 @@ def request_password_reset(email: str) -> None:
     with force_locale(user.language):
         subject = _("Reset your Service Promise Portal password")
         body = render_template("auth/reset_email.txt", user=user, link=link, minutes=minutes)
-    mailer.send(subject, [user.email], body)
+    mailer.queue(subject, [user.email], body)
 
 
 def reset_password(user: User, new_password: str) -> None:

@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from ..extensions import db
+from ..security import found_and_allowed
 from .models import Division, User
 
 
@@ -19,3 +20,8 @@ def all_divisions() -> list[Division]:
 
 def division_by_code(code: str) -> Division | None:
     return db.session.scalar(select(Division).where(Division.code == code))
+
+
+def visible_division(code: str, user: User, area: str) -> Division:
+    """The division with this code if the user may see its figures in `area`: else 404, then 403."""
+    return found_and_allowed(division_by_code(code), lambda found: found.can_view(user, area))

@@ -2,6 +2,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from .. import mailer
 from ..extensions import db, limiter
 from ..forms import render_form
 from ..security import PUBLIC, requires, safe_next
@@ -88,6 +89,7 @@ def forgot_password():
     if form.validate_on_submit():
         operations.request_password_reset(form.email.data)
         db.session.commit()
+        mailer.deliver_queued()
         flash(_("If an account uses that address, a link to choose a new password is on its way. "
                 "The link works once, for %(minutes)d minutes.",
                 minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60), "success")

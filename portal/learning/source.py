@@ -9,7 +9,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from ..content import LANGUAGES, ContentError, parse_version_fields
+from ..content import LANGUAGES, Checker, ContentError, parse_version_fields, read_yaml
 from ..security import Role
 from .models import QuestionKind
 from .scenarios import SCENARIOS
@@ -77,55 +77,6 @@ class ModuleSource:
         return hashlib.sha256(json.dumps(asdict(self), default=str, sort_keys=True).encode()).hexdigest()
 
 
-class _Checker:
-    """Collects the problems of one file, each naming the file and where in it."""
-
-    def __init__(self, path: Path, problems: list[str]):
-        self.path, self.problems, self.count = path, problems, len(problems)
-
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append(f"{self.path}: {where}{': ' if where else ''}{message}")
-
-    @property
-    def clean(self) -> bool:
-        return len(self.problems) == self.count
-
-    def texts(self, value, where: str, placeholders: frozenset[str] = frozenset()) -> dict:
-        """A text in every language: {en: ..., fr: ...}, each non-empty, using only the allowed placeholders."""
-        if not isinstance(value, dict):
-            self.fail(where, "needs a text in each language (en and fr)")
-            return {}
-        missing = [language for language in LANGUAGES if not str(value.get(language) or "").strip()]
-        if missing:
-            self.fail(where, f"the {' and '.join(missing)} text is missing")
-            return {}
-        texts = {language: str(value[language]).strip() for language in LANGUAGES}
-        for language, text in texts.items():
-            used = set(re.findall(r"\{([^{}]*)\}", text))
-            if used - placeholders:
-                self.fail(where, f"the {language} text uses an unknown placeholder {{{sorted(used - placeholders)[0]}}}")
-        return texts
-
-    def number(self, meta: dict, name: str, lowest: int, highest: int) -> int:
-        value = meta.get(name)
-        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
-            self.fail(name, f"must be a whole number from {lowest} to {highest}, not {value!r}")
-            return lowest
-        return value
-
-
-def _read_yaml(path: Path, problems: list[str]):
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.append(f"{path}: file is missing")
-    except UnicodeDecodeError:
-        problems.append(f"{path}: not UTF-8 text")
-    except yaml.YAMLError as error:
-        problems.append(f"{path}: not valid YAML ({error.__class__.__name__})")
-    return None
-
-
 def _lesson(folder: Path, slug, problems: list[str]) -> LessonSource | None:
     if not isinstance(slug, str) or not KEY.match(slug):
         problems.append(f"{folder / 'module.yaml'}: lessons: {slug!r} is not a lesson name (letters, digits, hyphens)")
@@ -150,7 +101,7 @@ def _lesson(folder: Path, slug, problems: list[str]) -> LessonSource | None:
     return LessonSource(slug, titles, bodies)
 
 
-def _options(check: _Checker, where: str, question: dict, kind: QuestionKind) -> tuple[OptionSource, ...]:
+def _options(check: Checker, where: str, question: dict, kind: QuestionKind) -> tuple[OptionSource, ...]:
     if kind is QuestionKind.TRUE_FALSE:
         answer = question.get("answer")
         feedback = question.get("feedback") if isinstance(question.get("feedback"), dict) else {}
@@ -182,7 +133,7 @@ def _options(check: _Checker, where: str, question: dict, kind: QuestionKind) ->
     return tuple(found)
 
 
-def _question(check: _Checker, number: int, question, seen: set[str]) -> QuestionSource | None:
+def _question(check: Checker, number: int, question, seen: set[str]) -> QuestionSource | None:
     if not isinstance(question, dict):
         check.fail(f"question {number}", "is not a mapping of key, kind, tags, prompt and options")
         return None
@@ -226,10 +177,10 @@ def _question(check: _Checker, number: int, question, seen: set[str]) -> Questio
 def load_module(folder: Path, problems: list[str]) -> ModuleSource | None:
     """One module folder, or None with every problem found added to `problems`."""
     path = folder / "module.yaml"
-    meta = _read_yaml(path, problems)
+    meta = read_yaml(path, problems)
     if meta is None:
         return None
-    check = _Checker(path, problems)
+    check = Checker(path, problems)
     if not isinstance(meta, dict):
         check.fail("", "must be a mapping of the module's settings")
         return None
@@ -267,10 +218,10 @@ def load_module(folder: Path, problems: list[str]) -> ModuleSource | None:
 
 
 def _read_questions(path: Path, problems: list[str]) -> list[QuestionSource] | None:
-    bank = _read_yaml(path, problems)
+    bank = read_yaml(path, problems)
     if bank is None:
         return None
-    check = _Checker(path, problems)
+    check = Checker(path, problems)
     if not isinstance(bank, list) or not bank:
         check.fail("", "must be a list of questions")
         return None

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth.queries import division_by_code
+from ..auth.queries import visible_division
 from ..clock import explain_acknowledgement
 from ..csv_export import csv_response
 from ..extensions import LIMITED_READS, db, limiter
@@ -225,14 +225,10 @@ def report_csv():
     return csv_response(f"learning-{date.today().isoformat()}.csv", header, rows)
 
 
-def _visible_division(code: str):
-    return found_and_allowed(division_by_code(code), lambda found: found.can_view(current_user, "learning"))
-
-
 @bp.route("/learning/report/<code>")
 @requires("learning.report")
 def division_report(code: str):
-    division = _visible_division(code)
+    division = visible_division(code, current_user, "learning")
     modules = queries.current_modules()
     page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]
@@ -254,7 +250,7 @@ def division_report(code: str):
 @bp.route("/learning/report/<code>/export.csv")
 @requires("learning.report")
 def division_report_csv(code: str):
-    division = _visible_division(code)
+    division = visible_division(code, current_user, "learning")
     modules = queries.current_modules()
     language = reader_language()
     today = date.today()

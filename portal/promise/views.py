@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.queries import division_by_code
+from ..auth.queries import visible_division
 from ..csv_export import csv_response
 from ..extensions import db
 from ..formatting import reader_language
@@ -12,7 +12,7 @@ from ..forms import render_form
 from ..fragments import render_part
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_response
-from ..security import found_and_allowed, requires
+from ..security import requires
 from ..urls import enum_converter
 from . import operations, queries
 from .forms import AttestationForm
@@ -127,14 +127,10 @@ def report_csv():
     return csv_response(f"attestation-{date.today().isoformat()}.csv", header, rows)
 
 
-def _visible_division(code: str):
-    return found_and_allowed(division_by_code(code), lambda found: found.can_view(current_user, "attestation"))
-
-
 @bp.route("/attestation/<code>")
 @requires("attestation.report")
 def division_report(code: str):
-    division = _visible_division(code)
+    division = visible_division(code, current_user, "attestation")
     versions = queries.current_versions()
     page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]
@@ -151,7 +147,7 @@ def division_report(code: str):
 @bp.route("/attestation/<code>/export.csv")
 @requires("attestation.report")
 def division_report_csv(code: str):
-    division = _visible_division(code)
+    division = visible_division(code, current_user, "attestation")
     outstanding = queries.outstanding_in_division(division, queries.current_versions(), 1, None)
     header = [_("Name"), _("E-mail address"), _("Start date"), _("Documents not attested")]
     rows = [(item.full_name, item.email, item.start_date.isoformat() if item.start_date else "",

@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import sign_in_browser
-from tests.conftest import learning_ids
+from tests.conftest import learning_ids, recognition_ids
 from tests.pages import ROLES, html_pages_for
 
 pytestmark = pytest.mark.browser
@@ -80,6 +80,7 @@ def test_pages_for_signed_in_staff(app, live_server, browser_page, factory, cont
     sign_in_browser(page, live_server, everyone)
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
     ids = {"user": everyone.id, **learning_ids(app, everyone.id)}
+    ids.update(recognition_ids(app, everyone.id, factory.user(division="PFR", name="Colette Côté").id))
     paths = sorted({item.url(ids) for role in ROLES[1:] for item in html_pages_for(role)})
     paths += ["/certificates/verify/ABCD-EFGH-JKMN-PQRS", "/certificates/verify?code=xyz",
               "/reply-by?received_on=2026-02-30&received_at=10:00",
@@ -89,6 +90,16 @@ def test_pages_for_signed_in_staff(app, live_server, browser_page, factory, cont
     page.click("form.quiz button[type=submit]")
     page.wait_for_selector(".error-summary")
     found["quiz (errors)"] = problems(page)
+    page.goto(f"{live_server}/recognition/nominations/{ids['nomination']}")
+    page.fill("#citation", "mot " * 320)
+    assert "320" in page.inner_text("#citation-count")
+    page.click("button[value=submit]")
+    page.wait_for_selector(".error-summary")
+    found["nomination form (errors)"] = problems(page)
+    page.goto(f"{live_server}/recognition/nominations/{ids['others_nomination']}")
+    page.click("form[action$='/scores'] button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    found["review scoring (errors)"] = problems(page)
     page.goto(f"{live_server}/admin/users")
     assert page.locator("nav.pagination").count() == 1
     page.goto(f"{live_server}/standards")

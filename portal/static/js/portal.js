@@ -20,3 +20,22 @@ document.addEventListener("DOMContentLoaded", function () {
     field.focus({ preventScroll: true });
   });
 });
+
+/* A citation's word count as it is typed, counted as the server counts it: runs of characters between the
+   separators the page names (data-word-separators), against the limit it names (data-word-limit). */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("textarea[data-word-limit]").forEach(function (area) {
+    var output = document.getElementById(area.id + "-count");
+    if (!output) {
+      return;
+    }
+    var words = new RegExp("[^" + area.dataset.wordSeparators + "]+", "g");
+    var limit = Number(area.dataset.wordLimit);
+    var update = function () {
+      var count = (area.value.match(words) || []).length;
+      output.textContent = output.dataset.template.replace("{count}", count).replace("{limit}", limit);
+      output.classList.toggle("over-limit", count > limit);
+    };
+    area.addEventListener("input", update);
+  });
+});

@@ -1,0 +1,1 @@
+"""Recognition: award programmes, cycles, nominations, committee review, decisions and the showcase."""

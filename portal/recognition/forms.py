@@ -1,0 +1,107 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from .citation import SEPARATORS, word_count
+
+LARGEST_ID = 2**31 - 1
+
+
+def _revision() -> IntegerField:
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=LARGEST_ID)])
+
+
+class CycleForm(FlaskForm):
+    programme = SelectField(_l("Programme"), coerce=int, validate_choice=True)
+    division = SelectField(_l("Division (divisional programmes only)"), coerce=int, validate_choice=True)
+    name = StringField(_l("Name of the cycle"), description=_l("For example 2026 or Spring 2027."),
+                       validators=[DataRequired(_l("Name the cycle.")), Length(max=80)])
+    opens_on = DateField(_l("Nominations open on"), validators=[InputRequired(_l("Give the opening date."))])
+    closes_on = DateField(_l("Nominations close on"), validators=[InputRequired(_l("Give the closing date."))])
+    members = SelectMultipleField(_l("Committee members"), coerce=int, widget=ListWidget(prefix_label=False),
+                                  option_widget=CheckboxInput(),
+                                  validators=[InputRequired(_l("Choose at least one committee member."))])
+    chair = SelectField(_l("Chair"), coerce=int, validate_choice=True)
+
+    def validate_closes_on(self, field) -> None:
+        if self.opens_on.data and field.data and field.data < self.opens_on.data:
+            raise ValidationError(_l("The closing date must be on or after the opening date."))
+
+    def validate_chair(self, field) -> None:
+        if field.data not in (self.members.data or []):
+            raise ValidationError(_l("The chair must be one of the committee members."))
+
+
+class PersonForm(FlaskForm):
+    """Names one person: to start a nomination, or to add them to a team."""
+
+    person = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=LARGEST_ID)])
+    revision = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=LARGEST_ID)])
+
+
+class NominationForm(FlaskForm):
+    category = RadioField(_l("Category"), validate_choice=True,
+                          validators=[Optional()])
+    team_name = StringField(_l("Team name (for a team)"), validators=[Optional(), Length(max=120)])
+    citation = TextAreaField(_l("Citation"), validators=[Optional(), Length(max=20000)])
+    revision = _revision()
+    action = SelectField(choices=[("save", "save"), ("submit", "submit")], validate_choice=True)
+
+    def __init__(self, *args, word_limit: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.word_limit = word_limit
+        self.citation.render_kw = {"data-word-limit": word_limit, "data-word-separators": SEPARATORS,
+                                   "rows": 12}
+
+    def validate_citation(self, field) -> None:
+        if word_count(field.data) > self.word_limit:
+            raise ValidationError(_l("The citation has %(count)d words; the limit is %(limit)d. Shorten it.",
+                                     count=word_count(field.data), limit=self.word_limit))
+        if self.action.data == "submit" and not (field.data or "").strip():
+            raise ValidationError(_l("Write the citation before you submit."))
+
+    def validate_category(self, field) -> None:
+        if self.action.data == "submit" and not field.data:
+            raise ValidationError(_l("Choose a category before you submit."))
+
+
+class RevisionForm(FlaskForm):
+    """A change of state that needs only the revision the person saw (withdraw, shortlist)."""
+
+    revision = _revision()
+
+
+class ConflictForm(FlaskForm):
+    """Only the CSRF token: declaring a conflict needs no more."""
+
+
+class DecisionForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), choices=[("awarded", _l("Awarded")), ("not_awarded", _l("Not awarded"))],
+                         validators=[InputRequired(_l("Choose awarded or not awarded."))])
+    reason = TextAreaField(_l("Reason, in a sentence or two"),
+                           description=_l("The nominator and the people nominated receive it by e-mail."),
+                           validators=[DataRequired(_l("Give the reason for the decision.")), Length(max=500)])
+    revision = _revision()
+
+
+class ConsentForm(FlaskForm):
+    agree = RadioField(_l("May the story of this award be shown on the showcase?"),
+                       choices=[("yes", _l("Yes, share it")), ("no", _l("No, keep it private"))],
+                       validators=[InputRequired(_l("Choose yes or no."))])
+
+
+def score_form(criteria: list[dict], scale: int, language: str, **kwargs) -> FlaskForm:
+    """One required choice from 1 to the scale for each criterion of the rubric."""
+    fields = {"revision": _revision()}
+    for criterion in criteria:
+        fields[f"criterion_{criterion['key']}"] = RadioField(
+            criterion["title"][language], description=criterion["guidance"][language],
+            choices=[(str(value), str(value)) for value in range(1, scale + 1)],
+            validators=[InputRequired(_l("Score this criterion."))])
+    return type("ScoreForm", (FlaskForm,), fields)(**kwargs)
+
+
+def chosen_scores(form: FlaskForm, criteria: list[dict]) -> dict[str, int]:
+    return {criterion["key"]: int(form[f"criterion_{criterion['key']}"].data) for criterion in criteria}

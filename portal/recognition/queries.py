@@ -1,0 +1,229 @@
+"""Reads for recognition: a small, fixed number of statements per page, whatever the number of nominations."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, exists, func, not_, or_, select
+
+from ..auth.models import Division, User
+from ..extensions import db
+from .models import (SEEN_BY_COMMITTEE, Conflict, Cycle, Nomination, NominationState, Nominee, Programme,
+                     Score)
+
+COUNTED = (*SEEN_BY_COMMITTEE,)
+
+
+def programmes() -> list[Programme]:
+    return list(db.session.scalars(select(Programme).order_by(Programme.slug)))
+
+
+def programme(programme_id: int) -> Programme | None:
+    return db.session.get(Programme, programme_id)
+
+
+def cycle(cycle_id: int) -> Cycle | None:
+    return db.session.get(Cycle, cycle_id)
+
+
+def cycles() -> list[Cycle]:
+    return list(db.session.scalars(select(Cycle).order_by(Cycle.closes_on.desc(), Cycle.id.desc())))
+
+
+def open_cycles(today: date) -> list[Cycle]:
+    return list(db.session.scalars(select(Cycle).where(Cycle.opens_on <= today, Cycle.closes_on >= today)
+                                   .order_by(Cycle.closes_on, Cycle.id)))
+
+
+def cycles_reviewed_by(user: User) -> list[Cycle]:
+    return list(db.session.scalars(select(Cycle).where(Cycle.members.any(user_id=user.id))
+                                   .order_by(Cycle.closes_on.desc(), Cycle.id.desc())))
+
+
+def committee_candidates() -> list[User]:
+    """Active people holding the awards committee role, by name."""
+    from ..auth.models import UserRole
+    from ..security import Role
+
+    return list(db.session.scalars(select(User).join(UserRole)
+                                   .where(UserRole.role == Role.COMMITTEE, User.active.is_(True))
+                                   .order_by(User.full_name, User.id)))
+
+
+def nomination(nomination_id: int) -> Nomination | None:
+    return db.session.get(Nomination, nomination_id)
+
+
+def my_nominations(user: User, limit: int = 100) -> list[Nomination]:
+    return list(db.session.scalars(select(Nomination).where(Nomination.nominator_id == user.id)
+                                   .order_by(Nomination.created_at.desc(), Nomination.id.desc()).limit(limit)))
+
+
+def my_awards(user: User) -> list[Nomination]:
+    """Awards naming this person, newest first."""
+    return list(db.session.scalars(
+        select(Nomination).join(Nominee, Nominee.nomination_id == Nomination.id)
+        .where(Nominee.user_id == user.id, Nomination.state == NominationState.AWARDED)
+        .order_by(Nomination.decided_at.desc())))
+
+
+def state_counts(cycle_ids: list[int]) -> dict[int, dict[NominationState, int]]:
+    """How many nominations each cycle has in each state: what a steward may know of a cycle."""
+    counts: dict[int, dict[NominationState, int]] = {cycle_id: {} for cycle_id in cycle_ids}
+    rows = db.session.execute(select(Nomination.cycle_id, Nomination.state, func.count())
+                              .where(Nomination.cycle_id.in_(cycle_ids))
+                              .group_by(Nomination.cycle_id, Nomination.state))
+    for cycle_id, state, count in rows:
+        counts[cycle_id][state] = count
+    return counts
+
+
+def _visible_to(reviewer: User):
+    """Conditions that leave out what the reviewer may not review: their division, and declared conflicts."""
+    conditions = [not_(exists().where(Conflict.nomination_id == Nomination.id, Conflict.reviewer_id == reviewer.id))]
+    if reviewer.division_id is not None:
+        conditions += [or_(Nomination.nominator_division_id.is_(None),
+                           Nomination.nominator_division_id != reviewer.division_id),
+                       not_(exists().where(Nominee.nomination_id == Nomination.id,
+                                           Nominee.division_id == reviewer.division_id))]
+    return and_(*conditions)
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    id: int
+    rank: int
+    state: NominationState
+    category_key: str
+    team_name: str | None
+    names: str
+    combined_score: float | None
+    reviewer_count: int
+    scored_by_me: bool
+
+
+def review_page(cycle: Cycle, reviewer: User, state: NominationState | None, page: int,
+                per_page: int) -> tuple[list[ReviewRow], bool]:
+    """The nominations this reviewer may review, best combined score first, one page and whether more follow."""
+    states = [state] if state else list(SEEN_BY_COMMITTEE)
+    rows = db.session.execute(
+        select(Nomination.id, Nomination.state, Nomination.category_key, Nomination.team_name,
+               Nomination.combined_score, Nomination.reviewer_count)
+        .where(Nomination.cycle_id == cycle.id, Nomination.state.in_(states), _visible_to(reviewer))
+        .order_by(Nomination.combined_score.desc().nulls_last(), Nomination.id)
+        .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    shown = rows[:per_page]
+    ids = [row.id for row in shown]
+    names: dict[int, list[str]] = {nomination_id: [] for nomination_id in ids}
+    for nomination_id, full_name in db.session.execute(
+            select(Nominee.nomination_id, User.full_name).join(User, User.id == Nominee.user_id)
+            .where(Nominee.nomination_id.in_(ids)).order_by(Nominee.nomination_id, Nominee.position)):
+        names[nomination_id].append(full_name)
+    scored = set(db.session.scalars(select(Score.nomination_id).distinct()
+                                    .where(Score.nomination_id.in_(ids), Score.reviewer_id == reviewer.id)))
+    first = (page - 1) * per_page
+    return [ReviewRow(row.id, first + number, row.state, row.category_key, row.team_name,
+                      ", ".join(names[row.id]), row.combined_score, row.reviewer_count, row.id in scored)
+            for number, row in enumerate(shown, start=1)], len(rows) > per_page
+
+
+def my_scores(nomination: Nomination, reviewer: User) -> dict[str, int]:
+    return dict(db.session.execute(select(Score.criterion_key, Score.score).where(
+        Score.nomination_id == nomination.id, Score.reviewer_id == reviewer.id)).all())
+
+
+@dataclass(frozen=True)
+class Story:
+    id: int
+    programme_title: dict
+    cycle_name: str
+    category: dict
+    team_name: str | None
+    names: str
+    divisions: dict
+    citation: str
+    language: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class ShowcaseFilter:
+    division: int | None = None
+    category: str | None = None
+    year: int | None = None
+
+
+def showcase_choices() -> tuple[list[Division], list[tuple[str, dict]], list[int]]:
+    """What the showcase can be filtered by: divisions, programme categories and years with stories."""
+    divisions = list(db.session.scalars(select(Division).order_by(Division.name_en)))
+    categories = [(f"{found.slug}:{category['key']}", category["title"])
+                  for found in programmes() for category in found.definition["categories"]]
+    years = sorted({decided.year for decided in db.session.scalars(
+        select(Nomination.decided_at).where(Nomination.story_published.is_(True)))}, reverse=True)
+    return divisions, categories, years
+
+
+def stories(chosen: ShowcaseFilter, page: int, per_page: int) -> tuple[list[Story], bool]:
+    """Awarded nominations whose nominees all agreed, newest first, one page and whether more follow."""
+    query = (select(Nomination.id, Programme.definition, Cycle.name, Nomination.category_key, Nomination.team_name,
+                    Nomination.citation, Nomination.language, Nomination.decided_at)
+             .join(Cycle, Cycle.id == Nomination.cycle_id).join(Programme, Programme.id == Cycle.programme_id)
+             .where(Nomination.story_published.is_(True)))
+    if chosen.division is not None:
+        query = query.where(exists().where(Nominee.nomination_id == Nomination.id,
+                                           Nominee.division_id == chosen.division))
+    if chosen.category:
+        slug, _colon, key = chosen.category.partition(":")
+        query = query.where(Programme.slug == slug, Nomination.category_key == key)
+    if chosen.year is not None:
+        query = query.where(Nomination.decided_at >= datetime(chosen.year, 1, 1),
+                            Nomination.decided_at < datetime(chosen.year + 1, 1, 1))
+    rows = db.session.execute(query.order_by(Nomination.decided_at.desc(), Nomination.id.desc())
+                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    shown = rows[:per_page]
+    people: dict[int, list[tuple[str, str, str]]] = {row.id: [] for row in shown}
+    for nomination_id, full_name, name_en, name_fr in db.session.execute(
+            select(Nominee.nomination_id, User.full_name, Division.name_en, Division.name_fr)
+            .join(User, User.id == Nominee.user_id).outerjoin(Division, Division.id == Nominee.division_id)
+            .where(Nominee.nomination_id.in_(list(people))).order_by(Nominee.nomination_id, Nominee.position)):
+        people[nomination_id].append((full_name, name_en or "", name_fr or ""))
+    found = []
+    for row in shown:
+        category = next((item for item in row.definition["categories"] if item["key"] == row.category_key), None)
+        named = people[row.id]
+        divisions = {language: ", ".join(dict.fromkeys(person[index] for person in named if person[index]))
+                     for language, index in (("en", 1), ("fr", 2))}
+        found.append(Story(row.id, row.definition["title"], row.name, category["title"] if category else {},
+                           row.team_name, ", ".join(person[0] for person in named), divisions, row.citation,
+                           row.language, row.decided_at))
+    return found, len(rows) > per_page
+
+
+@dataclass(frozen=True)
+class DivisionCycleCounts:
+    cycle: Cycle
+    made_by: int
+    made_for: int
+    awarded_for: int
+
+
+def division_counts(division: Division) -> list[DivisionCycleCounts]:
+    """Per cycle: nominations made by the division's staff and naming its staff (submitted or later, not
+    withdrawn), and awards to its staff."""
+    made_by = dict(db.session.execute(
+        select(Nomination.cycle_id, func.count()).where(Nomination.nominator_division_id == division.id,
+                                                        Nomination.state.in_(COUNTED))
+        .group_by(Nomination.cycle_id)).all())
+    named = (select(Nominee.cycle_id, Nomination.state, func.count(func.distinct(Nominee.nomination_id)))
+             .join(Nomination, Nomination.id == Nominee.nomination_id)
+             .where(Nominee.division_id == division.id, Nomination.state.in_(COUNTED))
+             .group_by(Nominee.cycle_id, Nomination.state))
+    made_for: dict[int, int] = {}
+    awarded: dict[int, int] = {}
+    for cycle_id, state, count in db.session.execute(named):
+        made_for[cycle_id] = made_for.get(cycle_id, 0) + count
+        if state is NominationState.AWARDED:
+            awarded[cycle_id] = count
+    shown = cycles()
+    return [DivisionCycleCounts(found, made_by.get(found.id, 0), made_for.get(found.id, 0), awarded.get(found.id, 0))
+            for found in shown if found.division_id in (None, division.id)]
+
+
