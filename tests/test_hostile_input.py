@@ -30,7 +30,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db
 from portal.security import Role
-from tests.conftest import PASSWORD, PASSWORD_HASH, csrf_token, learning_ids, sign_in
+from tests.conftest import PASSWORD, PASSWORD_HASH, csrf_token, learning_ids, recognition_ids, sign_in
 
 ROLES = ["anonymous", *(role.value for role in Role)]
 EXAMPLES_PER_ROLE = int(os.environ.get("HOSTILE_EXAMPLES_PER_ROLE", "150"))  # more for a deeper local search
@@ -447,7 +447,9 @@ def hostile_world(app, factory, role: str):
     identity = Identity(role, user)
     identity.establish(app)
     mine = learning_ids(app, (user or target).id)
-    valid = {"kind": [kind.value for kind in DocumentKind], "major": ["1", "2"], "minor": ["0"],
+    awards = recognition_ids(app, (user or target).id, target.id if user else factory.user(division="OTH").id)
+    valid = {"cycle_id": [str(awards["open_cycle"]), str(awards["closed_cycle"])],
+             "nomination_id": [str(awards["nomination"]), str(awards["others_nomination"])],"kind": [kind.value for kind in DocumentKind], "major": ["1", "2"], "minor": ["0"],
              "code": ["CXD", "OTH", mine["code"]], "user_id": [str(target.id)] + ([str(user.id)] if user else []),
              "token": [token], "slug": ["service-promise", "service-standards", "code-of-conduct"], "number": ["1", "4"],
              "attempt_id": [str(mine["attempt"]), str(mine["result"])], "certificate_id": [str(mine["certificate"])]}
@@ -459,7 +461,9 @@ def baseline(targets: list, valid: dict[str, list[str]]) -> list[Hostile]:
     query = urlencode([("page", "²"), ("next", NEWLINE_NEXT), ("action", "①")], quote_via=quote)
     form = (("next", NEWLINE_NEXT), ("email", "²"), ("password", "x" * 200), ("confirm", "①"), ("roles", "²"),
             ("language", "\x00"), ("current", "\r\n"), ("q1", "²"),
-            ("q2", "-1"))
+            ("q2", "-1"), ("person", "99999999999"), ("revision", "-1"), ("category", "<x>"), ("citation", "\u00a0" * 50),
+            ("outcome", "²"), ("reason", "x" * 900), ("agree", "maybe"), ("opens_on", "2026-02-30"), ("members", "x"),
+            ("chair", "²"), ("programme", "-1"), ("division", "1e9"), ("criterion_impact", "9"))
     return [Hostile(method=method, rule=rule.rule, query=query,
                     path=fill(rule.rule, {name: valid[name][0] for name in rule.arguments}),
                     form=form if method == "POST" else (), csrf="valid" if method == "POST" else "missing")

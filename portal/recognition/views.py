@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import mailer
 from ..auth.models import User
 from ..auth.name_search import find_colleagues, searchable
 from ..auth.queries import all_divisions, visible_division
@@ -271,6 +272,7 @@ def decide(nomination_id: int):
     except Refused as refusal:
         return _refused(nomination_id, refusal)
     db.session.commit()
+    mailer.deliver_queued()
     flash(_("The decision was recorded; the nominator and the people nominated will be told by e-mail."), "success")
     return redirect(url_for("recognition.review", cycle_id=found.cycle_id))
 
