@@ -39,7 +39,7 @@ def register_commands(app: Flask) -> None:
 
     @content.command("sync")
     def content_sync():
-        """Load content/ (documents, learning modules and award programmes) into versioned rows; unchanged files are left alone."""
+        """Load content/ (documents, learning modules, award programmes); unchanged files are left alone."""
         from .learning.operations import sync_modules
         from .learning.source import load_modules
         from .promise.operations import sync_content
