@@ -266,6 +266,16 @@ class Checker:
         return value
 
 
+def read_mapping(path: Path, problems: list[str], what: str) -> tuple[dict | None, Checker]:
+    """A YAML file that must hold a mapping, and the checker of its problems; None when it is unusable."""
+    meta = read_yaml(path, problems)
+    check = Checker(path, problems)
+    if meta is not None and not isinstance(meta, dict):
+        check.fail("", f"must be a mapping of the {what}")
+        meta = None
+    return meta, check
+
+
 def read_yaml(path: Path, problems: list[str]):
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from ..content import LANGUAGES, Checker, ContentError, parse_version_fields, read_yaml
+from ..content import LANGUAGES, Checker, ContentError, parse_version_fields, read_mapping, read_yaml
 from ..security import Role
 from .models import QuestionKind
 from .scenarios import SCENARIOS
@@ -177,12 +177,8 @@ def _question(check: Checker, number: int, question, seen: set[str]) -> Question
 def load_module(folder: Path, problems: list[str]) -> ModuleSource | None:
     """One module folder, or None with every problem found added to `problems`."""
     path = folder / "module.yaml"
-    meta = read_yaml(path, problems)
+    meta, check = read_mapping(path, problems, "module's settings")
     if meta is None:
-        return None
-    check = Checker(path, problems)
-    if not isinstance(meta, dict):
-        check.fail("", "must be a mapping of the module's settings")
         return None
     missing = [name for name in MODULE_FIELDS if meta.get(name) in (None, "", [])]
     if missing:

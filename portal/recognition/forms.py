@@ -42,10 +42,9 @@ class PersonForm(FlaskForm):
 
 
 class NominationForm(FlaskForm):
-    category = RadioField(_l("Category"), validate_choice=True,
-                          validators=[Optional()])
+    category = RadioField(_l("Category"), validate_choice=False)
     team_name = StringField(_l("Team name (for a team)"), validators=[Optional(), Length(max=120)])
-    citation = TextAreaField(_l("Citation"), validators=[Optional(), Length(max=20000)])
+    citation = TextAreaField(_l("Citation"), validators=[Length(max=20000)])
     revision = _revision()
     action = SelectField(choices=[("save", "save"), ("submit", "submit")], validate_choice=True)
 
@@ -63,6 +62,8 @@ class NominationForm(FlaskForm):
             raise ValidationError(_l("Write the citation before you submit."))
 
     def validate_category(self, field) -> None:
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose one of this programme's categories."))
         if self.action.data == "submit" and not field.data:
             raise ValidationError(_l("Choose a category before you submit."))
 

@@ -17,6 +17,7 @@ from ..audit import name_actions, record
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
+from ..formatting import long_date
 from ..security import Role
 from .citation import word_count
 from .models import (UNDER_REVIEW, CommitteeMember, Conflict, Cycle, Nomination, NominationState, Nominee, Programme,
@@ -161,7 +162,7 @@ def nominee_problem(cycle: Cycle, nominator: User, person: User | None) -> str |
 def _must_be_open(cycle: Cycle, today: date) -> None:
     if not cycle.is_open(today):
         raise Refused(_("This cycle is not taking nominations: it is open from %(opens)s to %(closes)s.",
-                        opens=cycle.opens_on.isoformat(), closes=cycle.closes_on.isoformat()))
+                        opens=long_date(cycle.opens_on), closes=long_date(cycle.closes_on)))
 
 
 def _name(nomination: Nomination, person: User) -> None:

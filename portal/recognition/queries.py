@@ -4,13 +4,11 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, exists, func, not_, or_, select
 
-from ..auth.models import Division, User
+from ..auth.models import Division, User, UserRole
 from ..extensions import db
+from ..security import Role
 from .models import (SEEN_BY_COMMITTEE, Conflict, Cycle, Nomination, NominationState, Nominee, Programme,
                      Score)
-
-COUNTED = (*SEEN_BY_COMMITTEE,)
-
 
 def programmes() -> list[Programme]:
     return list(db.session.scalars(select(Programme).order_by(Programme.slug)))
@@ -40,9 +38,6 @@ def cycles_reviewed_by(user: User) -> list[Cycle]:
 
 def committee_candidates() -> list[User]:
     """Active people holding the awards committee role, by name."""
-    from ..auth.models import UserRole
-    from ..security import Role
-
     return list(db.session.scalars(select(User).join(UserRole)
                                    .where(UserRole.role == Role.COMMITTEE, User.active.is_(True))
                                    .order_by(User.full_name, User.id)))
@@ -210,11 +205,11 @@ def division_counts(division: Division) -> list[DivisionCycleCounts]:
     withdrawn), and awards to its staff."""
     made_by = dict(db.session.execute(
         select(Nomination.cycle_id, func.count()).where(Nomination.nominator_division_id == division.id,
-                                                        Nomination.state.in_(COUNTED))
+                                                        Nomination.state.in_(SEEN_BY_COMMITTEE))
         .group_by(Nomination.cycle_id)).all())
     named = (select(Nominee.cycle_id, Nomination.state, func.count(func.distinct(Nominee.nomination_id)))
              .join(Nomination, Nomination.id == Nominee.nomination_id)
-             .where(Nominee.division_id == division.id, Nomination.state.in_(COUNTED))
+             .where(Nominee.division_id == division.id, Nomination.state.in_(SEEN_BY_COMMITTEE))
              .group_by(Nominee.cycle_id, Nomination.state))
     made_for: dict[int, int] = {}
     awarded: dict[int, int] = {}

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..content import LANGUAGES, Checker, ContentError, read_yaml, render_markdown
+from ..content import LANGUAGES, Checker, ContentError, read_mapping, render_markdown
 from .models import Scope
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
@@ -82,12 +82,8 @@ def _rubric(check: Checker, rubric) -> dict:
 
 def load_programme(folder: Path, problems: list[str]) -> ProgrammeSource | None:
     path = folder / "programme.yaml"
-    meta = read_yaml(path, problems)
+    meta, check = read_mapping(path, problems, "programme's fields")
     if meta is None:
-        return None
-    check = Checker(path, problems)
-    if not isinstance(meta, dict):
-        check.fail("", "must be a mapping of the programme's fields")
         return None
     missing = [name for name in FIELDS if name not in meta]
     if missing:

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -142,7 +142,7 @@ def save(nomination_id: int):
         return _nomination_page(found, declared, form=form)
     today = date.today()
     try:
-        operations.save_draft(found, form.category.data or None, form.team_name.data.strip(), form.citation.data,
+        operations.save_draft(found, form.category.data or None, (form.team_name.data or "").strip(), form.citation.data,
                               form.revision.data, today)
         if form.action.data == "submit":
             operations.submit_nomination(found, found.revision, today)
@@ -314,8 +314,9 @@ def _whole_number(name: str) -> int | None:
 def showcase():
     divisions, categories, years = queries.showcase_choices()
     category = request.args.get("category", "")
-    chosen = queries.ShowcaseFilter(_whole_number("division"),
-                                    category if category in dict(categories) else None, _whole_number("year"))
+    year = _whole_number("year")
+    chosen = queries.ShowcaseFilter(_whole_number("division"), category if category in dict(categories) else None,
+                                    year if year is not None and MINYEAR <= year < MAXYEAR else None)
     page = requested_page()
     found, has_next = queries.stories(chosen, page, current_app.config["PAGE_SIZE"])
     return render_template("recognition/showcase.html", stories=found, has_next=has_next, page=page, chosen=chosen,

@@ -30,8 +30,8 @@ def nomination_row(app, nomination_id):
 def save(client, nomination_id, action="save", follow_redirects=False, **fields):
     path = f"/recognition/nominations/{nomination_id}"
     revision = page(client.get(path)).find("input", attrs={"name": "revision"})["value"]
-    data = {"category": "fair-and-respectful", "citation": CITATION, "team_name": "", "revision": revision,
-            "action": action, **fields}
+    data = {"category": "fair-and-respectful", "citation": CITATION, "revision": revision, "action": action,
+            **fields}
     return post_form(client, path, data, token_from=path, follow_redirects=follow_redirects)
 
 
@@ -91,6 +91,19 @@ def test_a_citation_over_the_limit_is_refused_with_the_count_and_nothing_changes
     assert any("301 words; the limit is 300" in message for message in messages(response))
     assert nomination_row(app, ids["nomination"]) == before
     assert save(client, ids["nomination"], citation="word\u00a0" * 300).status_code == 302
+
+
+def test_submitting_without_a_category_keeps_what_was_typed(app, client, city):
+    nominator, _colleague, ids = city
+    sign_in(client, nominator)
+    before = nomination_row(app, ids["nomination"])
+    response = save(client, ids["nomination"], action="submit", category="")
+    assert response.status_code == 422
+    assert "Choose a category before you submit." in messages(response)
+    assert page(response).select_one("#citation").get_text().strip() == CITATION
+    assert nomination_row(app, ids["nomination"]) == before
+    unknown = save(client, ids["nomination"], category="not-a-category")
+    assert unknown.status_code == 422 and nomination_row(app, ids["nomination"]) == before
 
 
 def test_nobody_nominates_themselves_an_unknown_person_or_one_person_twice_in_a_category(app, client, city):
@@ -158,6 +171,29 @@ def test_withdrawn_until_the_cycle_closes(app, client, city):
     revision = nomination_row(app, ids["nomination"])[3]
     post_form(client, f"{path}/withdraw", {"revision": revision}, token_from=path)
     assert nomination_row(app, ids["nomination"])[0] == "withdrawn"
+
+
+def test_not_withdrawn_once_the_cycle_has_closed(app, client, city):
+    from portal.recognition.models import Cycle
+
+    nominator, _colleague, ids = city
+    sign_in(client, nominator)
+    save(client, ids["nomination"], action="submit")
+    path = f"/recognition/nominations/{ids['nomination']}"
+    revision = nomination_row(app, ids["nomination"])[3]
+    with app.app_context():
+        db.session.get(Cycle, ids["open_cycle"]).closes_on = date.today() - timedelta(days=1)
+        db.session.commit()
+    response = post_form(client, f"{path}/withdraw", {"revision": revision}, token_from=path, follow_redirects=True)
+    assert any("can no longer be withdrawn" in message for message in messages(response))
+    assert nomination_row(app, ids["nomination"])[0] == "submitted"
+
+
+def test_a_showcase_filter_out_of_range_shows_every_story(client, city):
+    nominator, _colleague, _ids = city
+    sign_in(client, nominator)
+    for query in ("year=99999", "year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96", "division=999999999", "category=%0D%0A"):
+        assert client.get(f"/recognition/showcase?{query}").status_code == 200, query
 
 
 def test_confidential_to_nominator_committee_and_administrators(app, client, factory, city):
