@@ -13,7 +13,7 @@ from .database import configure_sqlite
 from . import templating
 from .formatting import FILTERS, reader_language
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from .security import PUBLIC, apply_security_headers, refuse_nul_bytes
+from .security import PUBLIC, PortalSessionInterface, apply_security_headers, refuse_nul_bytes
 from .urls import BoundedIntegerConverter, PlainTextConverter
 
 
@@ -59,24 +59,31 @@ def create_app(config: dict | str | None = None) -> Flask:
             configure_sqlite(db.engine)
 
     from . import models  # noqa: F401  (every model registered for migrations)
+    from .adoption import indicators as _adoption  # noqa: F401  (computed indicators register their sources)
+    from .adoption.views import bp as adoption_bp
     from .admin.views import bp as admin_bp
+    from .learning import indicators as _learning  # noqa: F401
+    from .promise import indicators as _promise  # noqa: F401
+    from .recognition import indicators as _recognition  # noqa: F401
     from .auth.session import register_user_loader
     from .auth.views import bp as auth_bp
     from .home.views import bp as home_bp
     from .learning.views import bp as learning_bp
     from .pages.views import bp as pages_bp
+    from .promise.public import bp as public_bp
     from .promise.views import bp as promise_bp
     from .recognition.views import bp as recognition_bp
 
     app.url_map.converters.update(int=BoundedIntegerConverter, default=PlainTextConverter,
                                   string=PlainTextConverter)
     register_user_loader(login_manager)
-    for blueprint in (home_bp, auth_bp, promise_bp, learning_bp, recognition_bp, pages_bp, admin_bp):
+    for blueprint in (home_bp, auth_bp, promise_bp, learning_bp, recognition_bp, adoption_bp, pages_bp, admin_bp, public_bp):
         app.register_blueprint(blueprint)
     app.view_functions["static"].permissions = frozenset({PUBLIC})
 
     app.before_request(refuse_nul_bytes)
     app.after_request(apply_security_headers)
+    app.session_interface = PortalSessionInterface()
     _register_error_handlers(app)
     _register_template_helpers(app)
 

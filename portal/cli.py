@@ -10,7 +10,7 @@ from .auth.operations import create_user, import_divisions, set_roles
 from .auth.queries import division_by_code, user_by_email
 from .content import ContentError, check_information_pages, read_divisions_csv
 from .extensions import db
-from .mailer import deliver_pending, retry
+from .mailer import deliver_pending, deliver_queued, retry
 from .security import Role
 
 DEMO_PASSWORD = "service-promise-demo"
@@ -36,10 +36,13 @@ def register_commands(app: Flask) -> None:
     divisions = AppGroup("divisions", help="Divisions of the public service.")
     demo = AppGroup("demo", help="Demonstration data.")
     outbox = AppGroup("mail", help="Outgoing e-mail.")
+    reminders = AppGroup("reminders", help="Reminders to divisional leads about their quarterly reports.")
 
     @content.command("sync")
     def content_sync():
-        """Load content/ (documents, learning modules, award programmes); unchanged files are left alone."""
+        """Load content/ (documents, learning modules, award programmes, indicators); unchanged files are left alone."""
+        from .adoption.operations import sync_indicators
+        from .adoption.source import load_indicators
         from .learning.operations import sync_modules
         from .learning.source import load_modules
         from .promise.operations import sync_content
@@ -51,15 +54,30 @@ def register_commands(app: Flask) -> None:
             check_information_pages(content_dir)
             modules = load_modules(content_dir)
             programmes = load_programmes(content_dir)
+            indicators = load_indicators(content_dir)
             outcomes = [(outcome, "") for outcome in sync_content(content_dir)]
             outcomes += [(outcome, "module ") for outcome in sync_modules(modules)]
             outcomes += [(outcome, "") for outcome in sync_programmes(programmes)]
+            outcomes += [(outcome, "") for outcome in sync_indicators(indicators)]
         except ContentError as error:
             _fail("content not loaded; nothing was changed:\n  " + "\n  ".join(error.problems))
         db.session.commit()
         for outcome, kind in outcomes:
             state = "published" if outcome.published else "unchanged"
             click.echo(f"{kind}{outcome.slug} {outcome.label}: {state}")
+
+    @content.command("export-public")
+    @click.argument("directory", type=click.Path(path_type=Path))
+    def content_export_public(directory: Path):
+        """Write the public Service Promise and Code of Conduct pages, in English and French, as static HTML."""
+        from .promise.public_export import ExportRefused, export_public
+
+        try:
+            written = export_public(directory)
+        except ExportRefused as error:
+            _fail(f"{error}; nothing was written")
+        for path in written:
+            click.echo(f"wrote {path}")
 
     @divisions.command("import")
     @click.argument("path", type=click.Path(path_type=Path))
@@ -134,6 +152,20 @@ def register_commands(app: Flask) -> None:
                        "by themselves: check the mail server's log, then `flask mail retry ID ...` to send them",
                        err=True)
 
+    @reminders.command("send")
+    def reminders_send():
+        """E-mail the divisional leads whose quarterly report is due within two weeks or overdue; safe to run from
+        cron: nobody gets the same reminder twice in a day."""
+        from .adoption.notifications import send_reminders
+
+        if not current_app.config.get("SERVER_NAME"):
+            _fail("set SERVER_NAME to the portal's address (for example portal.example.org) so the links in the "
+                  "reminders lead to it; nothing was sent")
+        sent = send_reminders(date.today())
+        db.session.commit()
+        deliver_queued()
+        click.echo(f"reminders: {sent} queued")
+
     @outbox.command("retry")
     @click.argument("message_ids", nargs=-1, type=int, required=True)
     def mail_retry(message_ids):
@@ -145,5 +177,5 @@ def register_commands(app: Flask) -> None:
             click.echo(f"mail: not changed (no such message, sent, waiting, or being sent right now): "
                        f"{', '.join(map(str, skipped))}", err=True)
 
-    for group in (content, users, divisions, demo, outbox):
+    for group in (content, users, divisions, demo, outbox, reminders):
         app.cli.add_command(group)

@@ -9,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from .adoption.history import load_adoption
+from .adoption.models import ReportingPeriod
 from .auth.models import Division, User, UserRole
 from .auth.operations import create_user, import_divisions
 from .auth.queries import division_by_code, user_by_email
@@ -60,6 +62,9 @@ def load_demo(content_dir: Path, password: str) -> list[tuple[str, str, str]]:
         _load_learning(random.Random(2027))
     if not db.session.scalar(select(func.count(Cycle.id))):
         _load_recognition(random.Random(2028))
+    if not db.session.scalar(select(func.count(ReportingPeriod.id))):
+        load_adoption(random.Random(2029), date.today(), user_by_email("steward@example.org"),
+                      user_by_email("lead@example.org"))
     return listed
 
 

@@ -147,6 +147,26 @@ def number(value: int | float | None, formats: ReaderFormats | None = None) -> s
     return format_decimal(value, locale=formats.locale)
 
 
+def month_name(value: date | None) -> str:
+    """July 2026, juillet 2026."""
+    return babel_date(value, "LLLL y", locale=_formats().locale) if value else EMPTY
+
+
+def business_time(minutes: int | None) -> str:
+    """A duration in hours and minutes, written the same way in both languages: 3 h 05 min."""
+    if minutes is None:
+        return EMPTY
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}\u00a0h\u00a0{rest:02d}\u00a0min" if hours else f"{rest}\u00a0min"
+
+
+def percent(value: float | None) -> str:
+    """A percentage 0–100 with at most one decimal, as reports show rates: "85.5 %" or "85,5 %"."""
+    if value is None:
+        return EMPTY
+    return format_decimal(round(value, 1), format="#,##0.#", locale=_formats().locale) + "\u00a0%"
+
+
 def shares(counts, total: int) -> list[tuple[str, str] | None]:
     """Rates as reports show them: ("25 %", "(1/4)") for each count, or None when there is nobody to count."""
     if not total:
@@ -160,4 +180,5 @@ def share(count: int, total: int) -> tuple[str, str] | None:
     return shares([count], total)[0]
 
 
-FILTERS = {"moment": moment, "weekday_date": weekday_date, "long_date": long_date, "short_date": short_date, "date_time": date_time, "number": number}
+FILTERS = {"moment": moment, "weekday_date": weekday_date, "long_date": long_date, "short_date": short_date, "date_time": date_time, "number": number,
+           "percent": percent, "month_name": month_name, "business_time": business_time}

@@ -1,4 +1,6 @@
 """Every model, imported in one place so migrations and the app see the whole schema."""
+from .adoption.models import (ComplianceFigure, DivisionPhase, IndicatorSet, Inquiry, InquiryLog, PhaseChange,
+                              QuarterlyReport, ReminderSent, ReportingPeriod, ReportRevision)
 from .audit import AuditEntry
 from .auth.models import Division, NameWord, User, UserRole
 from .learning.models import (Attempt, AttemptQuestion, Certificate, CertificateFile, LearningDue, LearningTally, Lesson,
@@ -10,4 +12,6 @@ from .recognition.models import CommitteeMember, Conflict, Cycle, Nomination, No
 __all__ = ["Attempt", "AttemptQuestion", "Certificate", "CertificateFile", "LearningDue", "LearningTally", "Lesson",
            "Module", "ModuleVersion", "Option", "Question", "QuestionTag", "QuestionTally", "AuditEntry", "Attestation",
            "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "OutgoingMail", "User",
-           "UserRole", "NameWord", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme", "Score"]
+           "UserRole", "NameWord", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme", "Score",
+           "ComplianceFigure", "DivisionPhase", "IndicatorSet", "Inquiry", "InquiryLog", "PhaseChange", "QuarterlyReport",
+           "ReminderSent", "ReportingPeriod", "ReportRevision"]

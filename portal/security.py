@@ -4,7 +4,8 @@ from functools import wraps
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, make_response, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -47,6 +48,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "recognition.manage": frozenset({Role.STEWARD}),
     "recognition.report": frozenset({Role.LEAD, Role.STEWARD}),
     "recognition.report_all": frozenset({Role.STEWARD}),
+    "adoption.submit": frozenset({Role.LEAD}),
+    "adoption.report": frozenset({Role.LEAD, Role.STEWARD}),
+    "adoption.report_all": frozenset({Role.STEWARD}),
+    "adoption.manage": frozenset({Role.STEWARD}),
     "audit.read": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
 }
@@ -88,6 +93,25 @@ def requires(*permissions: str) -> Callable:
 
         guarded.permissions = frozenset(permissions)
         return guarded
+
+    return decorate
+
+
+def shared_cache(max_age: int) -> Callable:
+    """Marks a route's pages as the same for everyone: public caches may keep them for max_age seconds and
+    revalidate them by the ETag the view sets, and they never carry the session (see apply_security_headers)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def cached(*args, **kwargs):
+            response = make_response(view(*args, **kwargs))
+            if response.status_code == 200:
+                response.cache_control.public = True
+                response.cache_control.max_age = max_age
+                response.make_conditional(request)
+            return response
+
+        return cached
 
     return decorate
 
@@ -144,6 +168,14 @@ def apply_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user.is_authenticated and request.endpoint != "static":
+    if not response.cache_control.public and current_user.is_authenticated and request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
     return response
+
+
+class PortalSessionInterface(SecureCookieSessionInterface):
+    """The signed session cookie, left out of responses any cache may share: they neither set it nor vary on it."""
+
+    def save_session(self, app, session, response) -> None:
+        if not response.cache_control.public:
+            super().save_session(app, session, response)

@@ -3,6 +3,7 @@ statement counting, a real SMTP inbox and the command-line runner."""
 import os
 import socket
 import time
+from datetime import date
 from email import message_from_bytes
 from types import SimpleNamespace
 
@@ -177,11 +178,14 @@ def content(app):
     from portal.promise.operations import sync_content
     from portal.recognition.operations import sync_programmes
     from portal.recognition.source import load_programmes
+    from portal.adoption.operations import sync_indicators
+    from portal.adoption.source import load_indicators
 
     with app.app_context():
         sync_content(app.config["CONTENT_DIR"])
         sync_modules(load_modules(app.config["CONTENT_DIR"]))
         sync_programmes(load_programmes(app.config["CONTENT_DIR"]))
+        sync_indicators(load_indicators(app.config["CONTENT_DIR"]))
         db.session.commit()
 
 
@@ -324,3 +328,20 @@ def recognition_ids(app, person_id: int, colleague_id: int) -> dict:
         db.session.commit()
         return {"open_cycle": opened.id, "closed_cycle": closed.id, "nomination": own.id,
                 "others_nomination": others.id}
+
+
+def adoption_ids(app, lead_id: int, other_lead_id: int, steward_id: int) -> dict:
+    """The current quarter opened by the steward, the lead's draft report and the other lead's submitted one."""
+    from portal.adoption.operations import open_period, save_report
+    from portal.auth.models import User
+
+    today = date.today()
+    with app.test_request_context():
+        lead, other, steward = (db.session.get(User, user_id) for user_id in (lead_id, other_lead_id, steward_id))
+        period = open_period(today.year, (today.month - 1) // 3 + 1, today, steward)
+        draft = save_report(period, lead.division, {}, None, lead, False, today)
+        other_report = save_report(period, other.division, {"divisional-website-updated": {"value": True}}, None,
+                                   other, False, today)
+        db.session.commit()
+        return {"period": period.id, "report": draft.id, "other_report": other_report.id,
+                "division": lead.division.code, "other_division": other.division.code}

@@ -26,6 +26,7 @@ class Page:
     access: dict[str, int]
     html: bool = True
     ids: tuple[str, ...] = field(default=())
+    language: str | None = None  # the page's own language, whatever the reader chose (public pages)
 
     def url(self, ids: dict[str, int]) -> str:
         """The address, with `{name}` placeholders filled from the ids of the sample data."""
@@ -92,11 +93,19 @@ PAGES = [
     Page("/help", ANYONE),
     Page("/privacy", ANYONE),
     Page("/accessibility", ANYONE),
+    Page("/public/", ANYONE, language="en"),
+    Page("/public/en/", ANYONE, language="en"),
+    Page("/public/en/promise", ANYONE, language="en"),
+    Page("/public/en/code-of-conduct", ANYONE, language="en"),
+    Page("/public/fr/", ANYONE, language="fr"),
+    Page("/public/fr/promise", ANYONE, language="fr"),
+    Page("/public/fr/code-of-conduct", ANYONE, language="fr"),
 ]
 
 NOT_PAGES = {"static": "files, not pages"}
 
 
-def html_pages_for(role: str) -> list[Page]:
-    """The HTML pages a person in this role opens with success."""
-    return [page for page in PAGES if page.html and page.access[role] == 200]
+def html_pages_for(role: str, language: str | None = None) -> list[Page]:
+    """The HTML pages a person in this role opens with success; with a language, those that can be in it."""
+    return [page for page in PAGES if page.html and page.access[role] == 200
+            and (language is None or page.language in (None, language))]

@@ -181,7 +181,7 @@ def french_pages(app, factory, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
     visitor = app.test_client()
     post_form(visitor, "/language", {"language": "fr", "next": "/login"})
-    shown = {f"visitor {item.path}": visitor.get(item.url({})) for item in html_pages_for("anonymous")}
+    shown = {f"visitor {item.path}": visitor.get(item.url({})) for item in html_pages_for("anonymous", "fr")}
     shown["visitor 404"] = visitor.get("/no-such-page")
     shown["visitor expired form"] = visitor.post("/login", data={"csrf_token": "forged"})
     shown["visitor login errors"] = post_form(visitor, "/login", {"email": "", "password": ""})
@@ -191,7 +191,7 @@ def french_pages(app, factory, monkeypatch):
     ids = {"user": everyone.id, **learning_ids(app, everyone.id)}
     ids.update(recognition_ids(app, everyone.id, factory.user(division="PFR").id))
     for role in ROLES[1:]:
-        for item in html_pages_for(role):
+        for item in html_pages_for(role, "fr"):
             shown[item.path] = member.get(item.url(ids))
     quiz = f"/learning/attempts/{ids['attempt']}"
     shown["quiz errors"] = post_form(member, quiz, {"q1": "99"}, token_from=quiz)

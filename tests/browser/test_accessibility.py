@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import sign_in_browser
 from tests.conftest import learning_ids, recognition_ids
-from tests.pages import ROLES, html_pages_for
+from tests.pages import PAGES, ROLES, html_pages_for
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,8 @@ def test_pages_for_visitors(app, live_server, browser_page, factory, language):
     page.goto(f"{live_server}/login")
     if language == "fr":
         choose_french(page)
-    paths = [item.url({}) for item in html_pages_for("anonymous")] + ["/no-such-page", f"/password/reset/{token}"]
+    paths = [item.url({}) for item in html_pages_for("anonymous", language)]
+    paths += ["/no-such-page", f"/password/reset/{token}"]
     found = scan(page, live_server, paths, language)
     page.click("main button[type=submit]")
     page.wait_for_selector(".error-summary")
@@ -81,7 +82,7 @@ def test_pages_for_signed_in_staff(app, live_server, browser_page, factory, cont
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
     ids = {"user": everyone.id, **learning_ids(app, everyone.id)}
     ids.update(recognition_ids(app, everyone.id, factory.user(division="PFR", name="Colette Côté").id))
-    paths = sorted({item.url(ids) for role in ROLES[1:] for item in html_pages_for(role)})
+    paths = sorted({item.url(ids) for role in ROLES[1:] for item in html_pages_for(role, language)})
     paths += ["/certificates/verify/ABCD-EFGH-JKMN-PQRS", "/certificates/verify?code=xyz",
               "/reply-by?received_on=2026-02-30&received_at=10:00",
               "/reply-by?received_on=2026-10-31&received_at=22:00&around_the_clock=y"]
@@ -106,6 +107,26 @@ def test_pages_for_signed_in_staff(app, live_server, browser_page, factory, cont
     page.click(".attestation button[type=submit]")
     page.wait_for_selector(".error-summary")
     found["/standards (attestation error)"] = problems(page)
+    assert found == {path: [] for path in found}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_public_pages_for_everyone(live_server, browser_page, content, language):
+    """The public pages: axe finds nothing, nothing scrolls sideways, and the other language is one tap away."""
+    page = browser_page
+    paths = [item.url({}) for item in PAGES if item.language == language and item.path.startswith("/public/")]
+    found = scan(page, live_server, paths, language)
+    other = "fr" if language == "en" else "en"
+    page.goto(f"{live_server}/public/{language}/promise")
+    page.set_viewport_size(PHONE)
+    switch = page.locator(f"header a[hreflang={other}]")
+    assert switch.is_visible()
+    switch.click()
+    page.wait_for_selector(f"html[lang={other}]")
+    assert page.url == f"{live_server}/public/{other}/promise"
+    page.set_viewport_size(DESKTOP)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
     assert found == {path: [] for path in found}
 
 

@@ -1,0 +1,233 @@
+import re
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from .inquiry_log import CHANNELS
+from .models import Phase, PhaseStatus
+
+LARGEST_ID = 2**31 - 1
+LARGEST_COUNT = 10_000_000
+LONGEST_TEXT = 2000
+WHOLE = re.compile(r"^-?\d+$")
+DECIMAL = re.compile(r"^-?\d+([.,]\d+)?$")
+SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def _revision(required: bool = True) -> IntegerField:
+    validators = [InputRequired()] if required else [Optional()]
+    return IntegerField(widget=HiddenInput(), validators=[*validators, NumberRange(min=1, max=LARGEST_ID)])
+
+
+class PhaseForm(FlaskForm):
+    phase = RadioField(_l("Phase"), choices=[(phase.value, phase.value) for phase in Phase],
+                       validators=[InputRequired(_l("Choose the phase."))])
+    status = RadioField(_l("Status"), choices=[(status.value, status.value) for status in PhaseStatus],
+                        validators=[InputRequired(_l("Choose the status."))])
+    reason = TextAreaField(_l("Why it changes"), description=_l("Kept with the change for the division's timeline."),
+                           validators=[DataRequired(_l("Say why the phase or status changes.")), Length(max=500)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phase.choices = [(phase.value, f"{phase.title} — {phase.purpose}") for phase in Phase]
+        self.status.choices = [(status.value, status.title) for status in PhaseStatus]
+
+
+class PeriodForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(_l("Give the year.")),
+                                                NumberRange(min=2020, max=2100, message=_l("Give a year from 2020 "
+                                                                                           "to 2100."))])
+    quarter = SelectField(_l("Quarter"), coerce=int, choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")],
+                          validate_choice=True)
+    due_on = DateField(_l("Reports due on"), validators=[InputRequired(_l("Give the date the reports are due."))])
+
+
+def _number(text: str, pattern: re.Pattern) -> str | None:
+    cleaned = SPACES.sub("", text or "").removesuffix("%")
+    return cleaned.replace(",", ".") if pattern.match(cleaned) else None
+
+
+def _checked_value(indicator: dict, title: str, raw):
+    """The typed answer as stored (bool, int, float or text), None when blank; ValueError with the message."""
+    kind = indicator["kind"]
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if kind == "yes-no":
+        return raw == "yes"
+    if kind == "text":
+        return raw.strip()
+    if kind == "count":
+        number = _number(raw, WHOLE)
+        if number is None:
+            raise ValueError(_("Enter “%(title)s” as a whole number of 0 or more, for example 12.", title=title))
+        value = int(number)
+        if value < 0:
+            raise ValueError(_("“%(title)s” cannot be negative.", title=title))
+        if value > LARGEST_COUNT:
+            raise ValueError(_("“%(title)s” is larger than any division could count; check the number.",
+                               title=title))
+        return value
+    number = _number(raw, DECIMAL)
+    if number is None:
+        raise ValueError(_("Enter “%(title)s” as a percentage from 0 to 100, for example 85.", title=title))
+    value = float(number)
+    if not 0 <= value <= 100:
+        raise ValueError(_("“%(title)s” must be a percentage from 0 to 100.", title=title))
+    return round(value, 1)
+
+
+class ReportForm(FlaskForm):
+    """A division's answers, with one field per typed indicator of the period, and one for its evidence."""
+
+    revision = _revision(required=False)
+    action = SelectField(choices=[("save", "save"), ("submit", "submit")], validate_choice=True)
+
+    def __init__(self, *args, indicators: list[dict], language: str, **kwargs):
+        self.indicators, self.language, self.checked = indicators, language, {}
+        super().__init__(*args, **kwargs)
+
+    def value_field(self, indicator: dict):
+        return self[f"value-{indicator['key']}"]
+
+    def evidence_field(self, indicator: dict):
+        return self[f"evidence-{indicator['key']}"] if indicator["evidence"] else None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        submitting = self.action.data == "submit"
+        for indicator in self.indicators:
+            title = indicator["title"][self.language]
+            field = self.value_field(indicator)
+            try:
+                value = _checked_value(indicator, title, field.data)
+            except ValueError as problem:
+                field.errors.append(str(problem))
+                valid = False
+                continue
+            if value is None and submitting:
+                field.errors.append(_("Answer “%(title)s” before submitting, or save the report as a draft.",
+                                      title=title))
+                valid = False
+            evidence = self.evidence_field(indicator)
+            answer = {"value": value}
+            if evidence is not None and (evidence.data or "").strip():
+                answer["evidence"] = evidence.data.strip()
+            self.checked[indicator["key"]] = answer
+        return valid
+
+    def answers(self) -> dict:
+        return {key: answer for key, answer in self.checked.items()
+                if answer["value"] is not None or answer.get("evidence")}
+
+
+def report_form(indicators: list[dict], language: str, **kwargs) -> ReportForm:
+    """A ReportForm class made for these indicators (fields depend on the period's definition)."""
+
+    class PeriodReportForm(ReportForm):
+        pass
+
+    for indicator in indicators:
+        name, title = f"value-{indicator['key']}", indicator["title"][language]
+        if indicator["kind"] == "yes-no":
+            field = RadioField(title, choices=[("yes", _l("Yes")), ("no", _l("No"))], validate_choice=True,
+                               validators=[Optional()])
+        elif indicator["kind"] == "text":
+            field = TextAreaField(title, validators=[Length(max=LONGEST_TEXT)])
+        else:
+            field = StringField(title, validators=[Length(max=40)])
+        setattr(PeriodReportForm, name, field)
+        if indicator["evidence"]:
+            setattr(PeriodReportForm, f"evidence-{indicator['key']}",
+                    TextAreaField(_l("Evidence"), validators=[Length(max=LONGEST_TEXT)]))
+    return PeriodReportForm(indicators=indicators, language=language, **kwargs)
+
+
+def initial_data(indicators: list[dict], answers: dict, revision: int | None) -> dict:
+    data = {"revision": revision, "action": "save"}
+    for indicator in indicators:
+        answer = answers.get(indicator["key"], {})
+        value = answer.get("value")
+        if indicator["kind"] == "yes-no" and value is not None:
+            value = "yes" if value else "no"
+        data[f"value-{indicator['key']}"] = "" if value is None else str(value)
+        if indicator["evidence"]:
+            data[f"evidence-{indicator['key']}"] = answer.get("evidence", "")
+    return data
+
+
+class ReviewForm(FlaskForm):
+    revision = _revision()
+    decision = RadioField(_l("Decision"), choices=[("accept", _l("Accept the report")),
+                                                   ("return", _l("Return it to the division for changes"))],
+                          validators=[InputRequired(_l("Choose whether to accept or return the report."))])
+    comment = TextAreaField(_l("Comment for the division"),
+                            description=_l("Needed when you return the report: say what to change."),
+                            validators=[Length(max=2000)])
+
+    def validate_comment(self, field) -> None:
+        if self.decision.data == "return" and not (field.data or "").strip():
+            raise ValidationError(_l("Say what the division should change before returning the report."))
+
+
+class InquiryLogForm(FlaskForm):
+    log = FileField(_l("Inquiry log (CSV file)"),
+                    description=_l("Columns received_at, acknowledged_at, channel, around_the_clock; one row per "
+                                   "inquiry received in the quarter; saved as UTF-8 CSV."))
+
+    def validate_log(self, field) -> None:
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError(_l("Choose the CSV file to upload."))
+
+
+class InquiryCountsForm(FlaskForm):
+    """Counts typed instead of a log: received and acknowledged within the standard, by month and channel."""
+
+    def __init__(self, *args, months: list[date], **kwargs):
+        self.months, self.figures = months, []
+        super().__init__(*args, **kwargs)
+
+    def cell(self, figure: str, number: int, channel: str):
+        return self[f"{figure}-{number}-{channel}"]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for number, month in enumerate(self.months):
+            for channel in CHANNELS:
+                received, within = self.cell("received", number, channel), self.cell("within", number, channel)
+                values = []
+                for field in (received, within):
+                    text = SPACES.sub("", field.data or "")
+                    if text and not WHOLE.match(text) or text.startswith("-"):
+                        field.errors.append(_("Enter a whole number of 0 or more."))
+                    elif text and int(text) > LARGEST_COUNT:
+                        field.errors.append(_("This is larger than any division could count; check the number."))
+                    values.append(int(text) if text and not field.errors else None)
+                if received.errors or within.errors:
+                    valid = False
+                elif values[1] is not None and (values[0] or 0) < values[1]:
+                    within.errors.append(_("More inquiries acknowledged in time than received; check the numbers."))
+                    valid = False
+                elif values[0]:
+                    self.figures.append((month, channel, values[0], values[1] or 0))
+        if valid and not self.figures:
+            self.form_errors.append(_("Enter the number of inquiries received for at least one month and channel."))
+            valid = False
+        return valid
+
+
+def counts_form(months: list[date], **kwargs) -> InquiryCountsForm:
+    class QuarterCountsForm(InquiryCountsForm):
+        pass
+
+    for number, _month in enumerate(months):
+        for channel in CHANNELS:
+            for figure in ("received", "within"):
+                setattr(QuarterCountsForm, f"{figure}-{number}-{channel}",
+                        StringField(validators=[Length(max=20)], render_kw={"inputmode": "numeric"}))
+    return QuarterCountsForm(months=months, **kwargs)

@@ -1,0 +1,317 @@
+"""Reads that adoption pages and exports share: phases, periods, the report grid and compliance, each a fixed number
+of statements whatever the number of reports or inquiries."""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..auth.models import Division, User, UserRole
+from ..extensions import db
+from ..indicators import percentage
+from ..security import Role
+from . import scoring
+from .inquiry_log import CHANNELS
+from .models import (HANDED_IN, ComplianceFigure, DivisionPhase, IndicatorSet, InquiryLog, Phase, PhaseChange,
+                     PhaseStatus, QuarterlyReport, ReportingPeriod, ReportRevision, ReportState)
+
+TREND_QUARTERS = 12
+FURTHEST_BEHIND = 10
+
+
+def current_indicators() -> IndicatorSet | None:
+    return db.session.scalar(select(IndicatorSet).order_by(IndicatorSet.id.desc()).limit(1))
+
+
+def periods() -> list[ReportingPeriod]:
+    """Every reporting period, newest first."""
+    return list(db.session.scalars(select(ReportingPeriod)
+                                   .order_by(ReportingPeriod.year.desc(), ReportingPeriod.quarter.desc())))
+
+
+def recent_periods(count: int = TREND_QUARTERS) -> list[ReportingPeriod]:
+    """The newest `count` periods, oldest first, as trends read them."""
+    return list(reversed(periods()[:count]))
+
+
+def period(period_id: int) -> ReportingPeriod | None:
+    return db.session.get(ReportingPeriod, period_id)
+
+
+def report(report_id: int) -> QuarterlyReport | None:
+    return db.session.get(QuarterlyReport, report_id)
+
+
+def report_for(period_id: int, division_id: int) -> QuarterlyReport | None:
+    return db.session.scalar(select(QuarterlyReport).where(QuarterlyReport.period_id == period_id,
+                                                           QuarterlyReport.division_id == division_id))
+
+
+def revisions(report: QuarterlyReport) -> list[ReportRevision]:
+    return list(db.session.scalars(select(ReportRevision).where(ReportRevision.report_id == report.id)
+                                   .order_by(ReportRevision.number)))
+
+
+def divisions(division_ids=None) -> list[Division]:
+    query = select(Division).order_by(Division.name_en)
+    if division_ids is not None:
+        query = query.where(Division.id.in_(list(division_ids)))
+    return list(db.session.scalars(query))
+
+
+def phases() -> dict[int, DivisionPhase]:
+    return {row.division_id: row for row in db.session.scalars(select(DivisionPhase))}
+
+
+def phase_history(division: Division) -> list[PhaseChange]:
+    return list(db.session.scalars(select(PhaseChange).where(PhaseChange.division_id == division.id)
+                                   .order_by(PhaseChange.changed_at.desc(), PhaseChange.id.desc())))
+
+
+def city_timeline(page: int, per_page: int) -> tuple[list[PhaseChange], bool]:
+    found = list(db.session.scalars(select(PhaseChange)
+                                    .order_by(PhaseChange.changed_at.desc(), PhaseChange.id.desc())
+                                    .offset((page - 1) * per_page).limit(per_page + 1)))
+    return found[:per_page], len(found) > per_page
+
+
+@dataclass(frozen=True)
+class ReportCell:
+    report_id: int
+    period_id: int
+    state: ReportState
+    scores: tuple[tuple[str, float | None], ...]
+    submitted_on: date | None
+    due_on: date
+
+    @property
+    def overall(self) -> float | None:
+        return scoring.overall(dict(self.scores))
+
+    @property
+    def late(self) -> bool:
+        return self.submitted_on is not None and self.submitted_on > self.due_on
+
+    @property
+    def handed_in(self) -> bool:
+        return self.state in HANDED_IN
+
+
+def report_grid(period_ids: list[int], division_ids=None) -> dict[tuple[int, int], ReportCell]:
+    """Each report's state and area scores by (division, period), in one statement."""
+    if not period_ids:
+        return {}
+    query = (select(QuarterlyReport.id, QuarterlyReport.division_id, QuarterlyReport.period_id, QuarterlyReport.state,
+                    QuarterlyReport.scores, QuarterlyReport.submitted_on, ReportingPeriod.due_on)
+             .join(ReportingPeriod, ReportingPeriod.id == QuarterlyReport.period_id)
+             .where(QuarterlyReport.period_id.in_(period_ids)))
+    if division_ids is not None:
+        query = query.where(QuarterlyReport.division_id.in_(list(division_ids)))
+    return {(division_id, period_id): ReportCell(report_id, period_id, state, tuple(sorted((scores or {}).items())),
+                                                 submitted_on, due_on)
+            for report_id, division_id, period_id, state, scores, submitted_on, due_on in db.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Compliance:
+    received: int = 0
+    within_standard: int = 0
+    pending: int = 0
+    median_minutes: int | None = None
+
+    @property
+    def decided(self) -> int:
+        return self.received - self.pending
+
+    @property
+    def rate(self) -> float | None:
+        return percentage(self.within_standard, self.decided)
+
+    def __add__(self, other: "Compliance") -> "Compliance":
+        return Compliance(self.received + other.received, self.within_standard + other.within_standard,
+                          self.pending + other.pending)
+
+
+def compliance_by_division(period_ids: list[int], division_ids=None) -> dict[int, dict[str, Compliance]]:
+    """Inquiries received, within the standard and pending, by division and channel over these periods."""
+    if not period_ids:
+        return {}
+    query = (select(ComplianceFigure.division_id, ComplianceFigure.channel, func.sum(ComplianceFigure.received),
+                    func.sum(ComplianceFigure.within_standard), func.sum(ComplianceFigure.pending))
+             .where(ComplianceFigure.period_id.in_(period_ids))
+             .group_by(ComplianceFigure.division_id, ComplianceFigure.channel))
+    if division_ids is not None:
+        query = query.where(ComplianceFigure.division_id.in_(list(division_ids)))
+    found: dict[int, dict[str, Compliance]] = {}
+    for division_id, channel, received, within, pending in db.session.execute(query):
+        found.setdefault(division_id, {})[channel] = Compliance(int(received), int(within), int(pending))
+    return found
+
+
+def total(by_channel: dict[str, Compliance]) -> Compliance:
+    return sum(by_channel.values(), Compliance())
+
+
+@dataclass(frozen=True)
+class MonthCompliance:
+    month: date
+    channels: tuple[tuple[str, Compliance], ...]
+
+    @property
+    def total(self) -> Compliance:
+        return sum((figure for _channel, figure in self.channels), Compliance())
+
+
+def compliance_by_month(division: Division, period_ids: list[int]) -> list[MonthCompliance]:
+    """One division's figures by month and channel, with the median time to acknowledge where a log gave it."""
+    if not period_ids:
+        return []
+    months: dict[date, dict[str, Compliance]] = {}
+    for month, channel, received, within, pending, median in db.session.execute(
+            select(ComplianceFigure.month, ComplianceFigure.channel, ComplianceFigure.received,
+                   ComplianceFigure.within_standard, ComplianceFigure.pending, ComplianceFigure.median_minutes)
+            .where(ComplianceFigure.division_id == division.id, ComplianceFigure.period_id.in_(period_ids))
+            .order_by(ComplianceFigure.month)):
+        months.setdefault(month, {})[channel] = Compliance(received, within, pending, median)
+    return [MonthCompliance(month, tuple((channel, channels[channel]) for channel in CHANNELS if channel in channels))
+            for month, channels in months.items()]
+
+
+def latest_logs(division: Division, limit: int = 8) -> list[InquiryLog]:
+    return list(db.session.scalars(select(InquiryLog).where(InquiryLog.division_id == division.id)
+                                   .order_by(InquiryLog.uploaded_at.desc(), InquiryLog.id.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class DivisionRow:
+    division: Division
+    phase: Phase | None
+    status: PhaseStatus | None
+    latest: ReportCell | None
+    compliance: float | None
+
+    def key(self) -> tuple:
+        return (self.division.id, self.phase, self.status, self.latest, self.compliance)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The city at a glance, as the dashboard, its CSV and its PDF show it."""
+
+    periods: tuple[ReportingPeriod, ...]
+    rows: tuple[DivisionRow, ...]
+    grid: dict[tuple[int, int], ReportCell]
+    compliance: dict[int, dict[str, Compliance]]
+    compliance_period: ReportingPeriod | None
+
+    @property
+    def areas(self) -> list[dict]:
+        return self.periods[-1].indicators["areas"] if self.periods else []
+
+    def phase_counts(self) -> Counter:
+        return Counter((row.phase, row.status) for row in self.rows)
+
+    def area_trend(self) -> dict[str, list[tuple[str, float | None]]]:
+        """The city's average score per area, quarter by quarter, over the reports handed in."""
+        trend = {}
+        for area in self.areas:
+            points = []
+            for period in self.periods:
+                values = [dict(cell.scores).get(area["key"]) for (division_id, period_id), cell in self.grid.items()
+                          if period_id == period.id and cell.handed_in]
+                known = [value for value in values if value is not None]
+                points.append((period.label, round(sum(known) / len(known), 1) if known else None))
+            trend[area["key"]] = points
+        return trend
+
+    @property
+    def reported_period(self) -> ReportingPeriod | None:
+        """The newest quarter with a report handed in, which the latest scores describe."""
+        handed_in = {period_id for (_division_id, period_id), cell in self.grid.items() if cell.handed_in}
+        return next((period for period in reversed(self.periods) if period.id in handed_in), None)
+
+    def states_in(self, latest: ReportingPeriod) -> Counter:
+        states = Counter()
+        for row in self.rows:
+            cell = self.grid.get((row.division.id, latest.id))
+            states[cell.state.value if cell else "missing"] += 1
+            states["late"] += bool(cell and cell.late)
+        return states
+
+    def furthest_behind(self) -> list[DivisionRow]:
+        rank = {None: -1, Phase.CRAWL: 0, Phase.WALK: 1, Phase.RUN: 2}
+        return sorted(self.rows, key=lambda row: (rank[row.phase], row.latest.overall if row.latest and
+                                                  row.latest.overall is not None else -1,
+                                                  row.division.name_en))[:FURTHEST_BEHIND]
+
+    def key(self) -> tuple:
+        return (tuple(period.id for period in self.periods), tuple(row.key() for row in self.rows),
+                tuple(sorted(self.grid.items())),
+                tuple(sorted((division_id, tuple(sorted(channels.items())))
+                             for division_id, channels in self.compliance.items())),
+                self.compliance_period.id if self.compliance_period else None)
+
+
+def _latest_handed_in(grid: dict[tuple[int, int], ReportCell], division_id: int,
+                      ordered: list[ReportingPeriod]) -> ReportCell | None:
+    for period in reversed(ordered):
+        cell = grid.get((division_id, period.id))
+        if cell is not None and cell.handed_in:
+            return cell
+    return None
+
+
+def _compliance_period(ordered: list[ReportingPeriod]) -> ReportingPeriod | None:
+    with_figures = set(db.session.scalars(select(ComplianceFigure.period_id).distinct()
+                                          .where(ComplianceFigure.period_id.in_([p.id for p in ordered]))))
+    return next((period for period in reversed(ordered) if period.id in with_figures), None)
+
+
+def dashboard(division_ids=None) -> Dashboard:
+    """Phases, the newest twelve quarters' report grid and the newest quarter's compliance (six statements)."""
+    ordered = recent_periods()
+    rows = divisions(division_ids)
+    current = phases()
+    grid = report_grid([period.id for period in ordered], division_ids)
+    compliance_period = _compliance_period(ordered)
+    compliance = compliance_by_division([compliance_period.id], division_ids) if compliance_period else {}
+    return Dashboard(tuple(ordered), tuple(
+        DivisionRow(division, current[division.id].phase if division.id in current else None,
+                    current[division.id].status if division.id in current else None,
+                    _latest_handed_in(grid, division.id, ordered),
+                    total(compliance[division.id]).rate if division.id in compliance else None)
+        for division in rows), grid, compliance, compliance_period)
+
+
+@dataclass(frozen=True)
+class NetworkRow:
+    division: Division
+    leads: tuple[User, ...]
+    phase: DivisionPhase | None
+    latest: ReportCell | None
+    latest_period: str | None
+
+
+def network() -> list[NetworkRow]:
+    """Each division's leads, phase and latest report, for the stewards who keep the network (four statements)."""
+    ordered = recent_periods()
+    grid = report_grid([period.id for period in ordered])
+    labels = {period.id: period.label for period in ordered}
+    leads: dict[int, list[User]] = {}
+    for lead in db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
+                                   .where(UserRole.role == Role.LEAD, User.active.is_(True))
+                                   .order_by(User.full_name)):
+        leads.setdefault(lead.division_id, []).append(lead)
+    current = phases()
+    found = []
+    for division in divisions():
+        latest = next((grid[division.id, period.id] for period in reversed(ordered)
+                       if (division.id, period.id) in grid), None)
+        found.append(NetworkRow(division, tuple(leads.get(division.id, ())), current.get(division.id), latest,
+                                labels[latest.period_id] if latest else None))
+    return found
+
+
+def period_status(period: ReportingPeriod) -> list[tuple[Division, ReportCell | None]]:
+    grid = report_grid([period.id])
+    return [(division, grid.get((division.id, period.id))) for division in divisions()]

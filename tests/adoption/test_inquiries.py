@@ -1,0 +1,122 @@
+"""The inquiry log through the upload page: checked as a whole, imported into figures, or refused with nothing kept."""
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from tests.conftest import adoption_ids, messages, page, post_form, sign_in
+
+
+@pytest.fixture
+def city(app, factory, content):
+    lead = factory.user(roles=("staff", "lead"), division="CXD", name="Lee Lead")
+    other = factory.user(roles=("staff", "lead"), division="PFR", name="Pat Parks")
+    steward = factory.user(roles=("staff", "steward"), division="CMO", name="Stella Steward")
+    return lead, adoption_ids(app, lead.id, other.id, steward.id)
+
+
+def counted(app):
+    from portal.adoption.models import ComplianceFigure, Inquiry, InquiryLog
+
+    with app.app_context():
+        return tuple(db.session.scalar(select(func.count()).select_from(model))
+                     for model in (InquiryLog, Inquiry, ComplianceFigure))
+
+
+def quarter_start() -> date:
+    today = date.today()
+    return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+
+
+def upload(client, ids, data: bytes, name="log.csv", content_type="text/csv"):
+    path = f"/adoption/divisions/{ids['division']}/inquiries"
+    token = page(client.get(path)).find("input", attrs={"name": "csrf_token"})["value"]
+    return client.post(f"{path}/{ids['period']}/log", data={"csrf_token": token,
+                                                            "log": (io.BytesIO(data), name, content_type)},
+                       content_type="multipart/form-data")
+
+
+def good_log() -> bytes:
+    day = quarter_start()
+    return (f"received_at,acknowledged_at,channel,around_the_clock\n"
+            f"{day} 09:00,{day} 10:00,phone,no\n"
+            f"{day} 09:30,{day} 11:00,email,no\n").encode()
+
+
+def test_a_good_log_is_imported_into_figures_by_month_and_channel(app, client, city):
+    lead, ids = city
+    sign_in(client, lead)
+    response = upload(client, ids, good_log())
+    assert response.status_code == 302
+    assert counted(app) == (1, 2, 2)
+    shown = page(client.get(f"/adoption/divisions/{ids['division']}")).get_text(" ", strip=True)
+    assert "Phone" in shown and "E-mail" in shown
+
+
+@pytest.mark.parametrize("data, name, expected", [
+    (b"received_at,acknowledged_at,channel,around_the_clock\n2026-13-01 09:00,,phone,no\n", "log.csv", "Line 2"),
+    ("received_at,acknowledged_at,channel,around_the_clock\n2026-07-02 09:00,,téléphone,no\n".encode("latin-1"),
+     "log.csv", "UTF-8"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "log.csv", ""),
+    (b"received_at,acknowledged_at,channel,around_the_clock\n", "log.xlsx", ".csv"),
+    (b"", "log.csv", ""),
+])
+def test_a_bad_file_is_refused_as_a_whole_with_reasons(app, client, city, data, name, expected):
+    lead, ids = city
+    sign_in(client, lead)
+    upload(client, ids, good_log())
+    before = counted(app)
+    response = upload(client, ids, data, name)
+    assert response.status_code == 422
+    summary = page(response).select_one(".error-summary")
+    assert summary is not None and expected in summary.get_text(" ", strip=True)
+    assert counted(app) == before
+
+
+def test_inquiries_outside_the_quarter_are_refused(app, client, city):
+    lead, ids = city
+    sign_in(client, lead)
+    response = upload(client, ids, b"received_at,acknowledged_at,channel,around_the_clock\n"
+                                   b"2020-01-02 09:00,2020-01-02 10:00,phone,no\n")
+    assert response.status_code == 422
+    assert any("outside" in message for message in messages(response))
+    assert counted(app) == (0, 0, 0)
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(app, client, city, monkeypatch):
+    from portal.adoption import inquiry_log
+
+    lead, ids = city
+    monkeypatch.setattr(inquiry_log, "MAX_BYTES", 100)
+    sign_in(client, lead)
+    response = upload(client, ids, good_log() * 10)
+    assert response.status_code == 422 and counted(app) == (0, 0, 0)
+
+
+def test_counts_are_checked_and_replace_the_quarters_figures(app, client, city):
+    lead, ids = city
+    sign_in(client, lead)
+    upload(client, ids, good_log())
+    path = f"/adoption/divisions/{ids['division']}/inquiries/{ids['period']}/counts"
+    token_from = f"/adoption/divisions/{ids['division']}/inquiries"
+    for fields, expected in (({"received-0-phone": "-4"}, "whole number"),
+                             ({"received-0-phone": "lots"}, "whole number"),
+                             ({"received-0-phone": "10", "within-0-phone": "12"}, "More inquiries acknowledged"),
+                             ({}, "at least one month")):
+        response = post_form(client, path, fields, token_from=token_from)
+        assert response.status_code == 422
+        assert any(expected in message for message in messages(response)), messages(response)
+        assert counted(app) == (1, 2, 2)
+    response = post_form(client, path, {"received-0-phone": "40", "within-0-phone": "36", "received-1-mail": "3"},
+                         token_from=token_from)
+    assert response.status_code == 302
+    assert counted(app) == (2, 0, 2)
+
+
+def test_staff_who_are_not_the_divisions_lead_cannot_upload(app, client, city, factory):
+    _lead, ids = city
+    steward = factory.user(roles=("staff", "steward"), division="CXD", name="Other Steward")
+    sign_in(client, steward)
+    assert client.get(f"/adoption/divisions/{ids['division']}/inquiries").status_code == 403

@@ -1,0 +1,185 @@
+"""Quarterly reports through the pages leads and stewards use: drafts, bad input, submission, review, revisions,
+two people editing at once, and one division's lead guessing another's addresses."""
+import csv
+import io
+
+import pytest
+
+from portal.extensions import db
+from tests.conftest import adoption_ids, messages, page, post_form, sign_in
+
+
+@pytest.fixture
+def city(app, factory, content):
+    lead = factory.user(roles=("staff", "lead"), division="CXD", name="Lee Lead")
+    other = factory.user(roles=("staff", "lead"), division="PFR", name="Pat Parks")
+    steward = factory.user(roles=("staff", "steward"), division="CMO", name="Stella Steward")
+    return lead, other, steward, adoption_ids(app, lead.id, other.id, steward.id)
+
+
+def report_row(app, report_id):
+    from portal.adoption.models import QuarterlyReport
+
+    with app.app_context():
+        found = db.session.get(QuarterlyReport, report_id)
+        return found.state.value, found.answers, found.computed, found.revision, len(found.revisions)
+
+
+def form_path(ids, division=None):
+    return f"/adoption/reports/{ids['period']}/{division or ids['division']}"
+
+
+def complete_answers(app, ids) -> dict:
+    from portal.adoption.models import ReportingPeriod
+
+    with app.app_context():
+        period = db.session.get(ReportingPeriod, ids["period"])
+        answers = {}
+        for area in period.indicators["areas"]:
+            for indicator in area["indicators"]:
+                if indicator["computed"]:
+                    continue
+                value = {"yes-no": "yes", "count": "4", "percentage": "85,5", "text": "Huddles every week."}
+                answers[f"value-{indicator['key']}"] = value[indicator["kind"]]
+        return answers
+
+
+def send(client, ids, action="save", division=None, **fields):
+    path = form_path(ids, division)
+    revision = page(client.get(path)).find("input", attrs={"name": "revision"})["value"]
+    return post_form(client, path, {"revision": revision, "action": action, **fields}, token_from=path)
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("value-staff-briefings-held", "-3", "cannot be negative"),
+    ("value-staff-briefings-held", "three", "whole number"),
+    ("value-managers-trained", "150", "percentage from 0 to 100"),
+    ("value-managers-trained", "lots", "percentage from 0 to 100"),
+    ("value-divisional-website-updated", "maybe", "Not a valid choice"),
+])
+def test_bad_figures_are_refused_with_a_message_and_nothing_is_written(app, client, city, field, value, expected):
+    lead, _other, _steward, ids = city
+    sign_in(client, lead)
+    before = report_row(app, ids["report"])
+    response = send(client, ids, **{field: value})
+    assert response.status_code == 422
+    assert any(expected in message for message in messages(response)), messages(response)
+    assert page(response).select_one(".error-summary") is not None
+    assert report_row(app, ids["report"]) == before
+
+
+def test_submitting_needs_every_answer_and_keeps_what_was_typed(app, client, city):
+    lead, _other, _steward, ids = city
+    sign_in(client, lead)
+    response = send(client, ids, action="submit", **{"value-staff-briefings-held": "7"})
+    assert response.status_code == 422
+    assert any("before submitting" in message for message in messages(response))
+    assert page(response).find("input", attrs={"name": "value-staff-briefings-held"})["value"] == "7"
+    assert report_row(app, ids["report"])[0] == "draft"
+
+
+def test_a_draft_is_saved_then_submitted_with_computed_figures_fixed_and_scores(app, client, city):
+    lead, _other, _steward, ids = city
+    sign_in(client, lead)
+    answers = complete_answers(app, ids)
+    assert send(client, ids, **answers).status_code == 302
+    assert send(client, ids, action="submit", **answers).status_code == 302
+    state, stored, computed, _revision, revisions = report_row(app, ids["report"])
+    assert state == "submitted"
+    assert stored["managers-trained"] == {"value": 85.5}
+    assert stored["divisional-website-updated"] == {"value": True}
+    assert computed["nominations-made"] == 0
+    assert computed["acknowledged-within-standard"] is None
+    assert revisions == 3
+    shown = page(client.get(form_path(ids))).get_text(" ", strip=True)
+    assert "Not available" in shown and "Awaiting review" in shown
+    assert page(client.get(form_path(ids))).find("form", class_="report-form") is None
+
+
+def test_the_steward_returns_with_a_comment_the_lead_corrects_and_the_revisions_compare(app, client, city):
+    lead, _other, steward, ids = city
+    sign_in(client, lead)
+    answers = complete_answers(app, ids)
+    send(client, ids, action="submit", **answers)
+    client.post("/logout", data={})
+    lead_client, client = client, app.test_client()
+    sign_in(client, steward)
+    path = form_path(ids)
+    revision = page(client.get(path)).find("input", attrs={"name": "revision"})["value"]
+    review = f"/adoption/reports/{ids['report']}/review"
+    refused = post_form(client, review, {"revision": revision, "decision": "return", "comment": " "}, token_from=path)
+    assert refused.status_code == 422 and report_row(app, ids["report"])[0] == "submitted"
+    post_form(client, review, {"revision": revision, "decision": "return", "comment": "Check the briefings."},
+              token_from=path)
+    assert report_row(app, ids["report"])[0] == "returned"
+    lead_client = app.test_client()
+    sign_in(lead_client, lead)
+    assert "Check the briefings." in page(lead_client.get(path)).get_text()
+    send(lead_client, ids, action="submit", **{**answers, "value-staff-briefings-held": "9"})
+    state, stored, *_rest, revisions = report_row(app, ids["report"])
+    assert state == "submitted" and stored["staff-briefings-held"] == {"value": 9} and revisions == 4
+    compared = page(lead_client.get(f"/adoption/reports/{ids['report']}/revisions?from=2&to=4"))
+    changed = [row.th.get_text(strip=True) for row in compared.select("tr.changed")]
+    assert changed == ["Staff briefings on the Service Promise"]
+
+
+def test_the_second_of_two_people_editing_is_refused_and_nothing_is_overwritten(app, client, city, factory):
+    lead, _other, _steward, ids = city
+    colleague = factory.user(roles=("staff", "lead"), division="CXD", name="Second Lead")
+    sign_in(client, lead)
+    second = app.test_client()
+    sign_in(second, colleague)
+    path = form_path(ids)
+    stale = page(second.get(path)).find("input", attrs={"name": "revision"})["value"]
+    assert send(client, ids, **{"value-staff-briefings-held": "5"}).status_code == 302
+    response = post_form(second, path, {"revision": stale, "action": "save", "value-staff-briefings-held": "1"},
+                         token_from=path, follow_redirects=True)
+    assert any("Someone else changed this report" in message for message in messages(response))
+    assert report_row(app, ids["report"])[1]["staff-briefings-held"] == {"value": 5}
+
+
+def test_a_lead_cannot_read_or_write_another_divisions_report_by_guessing(app, client, city):
+    lead, _other, _steward, ids = city
+    sign_in(client, lead)
+    other = ids["other_division"]
+    before = report_row(app, ids["other_report"])
+    assert client.get(form_path(ids, other)).status_code == 403
+    assert client.get(f"/adoption/reports/{ids['other_report']}/revisions").status_code == 403
+    assert client.get(f"/adoption/divisions/{other}").status_code == 403
+    assert client.get(f"/adoption/divisions/{other}/export.csv").status_code == 403
+    assert client.get(f"/adoption/divisions/{other}/pdf").status_code == 403
+    assert client.get(f"/adoption/divisions/{other}/inquiries").status_code == 403
+    token_from = form_path(ids)
+    assert post_form(client, form_path(ids, other), {"action": "save", "value-staff-briefings-held": "1"},
+                     token_from=token_from).status_code == 403
+    assert post_form(client, f"/adoption/reports/{ids['other_report']}/review",
+                     {"revision": "1", "decision": "accept"}, token_from=token_from).status_code == 403
+    assert client.get("/adoption/reports/999999/revisions").status_code == 404
+    assert client.get(f"/adoption/reports/{ids['period']}/NOPE").status_code == 404
+    assert report_row(app, ids["other_report"]) == before
+
+
+def test_a_period_keeps_the_indicators_it_opened_with(app, client, city):
+    from portal.adoption.operations import sync_indicators
+    from portal.adoption.source import IndicatorSetSource, load_indicators
+
+    lead, _other, _steward, ids = city
+    with app.app_context():
+        changed = load_indicators(app.config["CONTENT_DIR"]).definition
+        changed["areas"][0]["indicators"][0]["title"]["en"] = "A renamed indicator"
+        sync_indicators(IndicatorSetSource(changed))
+        db.session.commit()
+    sign_in(client, lead)
+    shown = page(client.get(form_path(ids))).get_text(" ", strip=True)
+    assert "A renamed indicator" not in shown and "Divisional website" in shown
+
+
+def test_the_division_export_neutralises_formulas(app, client, city):
+    lead, _other, _steward, ids = city
+    sign_in(client, lead)
+    send(client, ids, **{"evidence-divisional-website-updated": "=HYPERLINK(\"http://example.org\")",
+                         "value-divisional-website-updated": "yes"})
+    response = client.get(f"/adoption/divisions/{ids['division']}/export.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    evidence = [row[-1] for row in rows if row[-1].startswith("'=")]
+    assert evidence == ["'=HYPERLINK(\"http://example.org\")"]
