@@ -32,6 +32,7 @@ from portal.promise.models import Attestation, Document, DocumentVersion
 from portal.security import Role
 
 from .pages import ACCOUNTS, LEARNER_QUIZ, PASSWORD
+from .adoption import insert_adoption
 from .recognition import insert_recognition
 
 BATCH = 5_000
@@ -99,6 +100,7 @@ def build(app: Flask, staff: int, seed: int = 2026) -> dict[str, int]:
         entries = _insert_audit_log(rng, people, versions, round(staff * AUDIT_ENTRIES_PER_STAFF))
         attempts = _insert_learning(rng, people)
         nominations = insert_recognition(rng, people, date.today())
+        inquiries = insert_adoption(rng, staff, date.today())
         db.session.commit()
         if hasattr(promise_operations, "refresh_attestation_summaries"):
             promise_operations.refresh_attestation_summaries()
@@ -109,7 +111,7 @@ def build(app: Flask, staff: int, seed: int = 2026) -> dict[str, int]:
         db.session.remove()
         db.engine.dispose()
     return {"staff": staff, "divisions": len(divisions), "attestations": attestations, "audit_entries": entries,
-            "attempts": attempts, "nominations": nominations}
+            "attempts": attempts, "nominations": nominations, "inquiries": inquiries}
 
 
 def _start_learners_quiz(rng: random.Random) -> None:

@@ -36,6 +36,9 @@ ACCOUNTS = {
 LEARNER_QUIZ = "/learning/attempts/1"
 # The cycle in review, its first nomination and the cycle open for nominations (bench/recognition.py).
 REVIEW_CYCLE, NOMINATION, OPEN_CYCLE = 1, 1, 3
+# Twelve quarters, oldest first (bench/adoption.py): the lead's draft is in the newest, the timed import goes into
+# the one before it.
+REPORT_PERIOD, IMPORT_PERIOD = 12, 11
 
 PAGES = [
     Page("home", "/"),
@@ -53,4 +56,7 @@ PAGES = [
     Page("nomination", f"/recognition/nominations/{NOMINATION}", "committee"),
     Page("showcase", "/recognition/showcase", "learner"),
     Page("staff search", f"/recognition/cycles/{OPEN_CYCLE}/nominate?q=trem", "learner"),
+    Page("adoption dashboard", "/adoption/"),
+    Page("adoption division CXD", "/adoption/divisions/CXD", "lead"),
+    Page("adoption report form", f"/adoption/reports/{REPORT_PERIOD}/CXD", "lead"),
 ]

@@ -32,12 +32,16 @@ def _cycle(programme: Programme, name: str, opens: date, closes: date, chair_id:
 def _nominations(rng: random.Random, cycle: Cycle, people: list[dict], count: int, states) -> int:
     keys = [category["key"] for category in cycle.definition["categories"]]
     decided = datetime.combine(cycle.closes_on, datetime.min.time()) + timedelta(days=30)
-    rows, pairs = [], []
-    for _ in range(count):
+    rows, pairs, seen = [], [], set()
+    while len(rows) < count:
         nominator, nominee = rng.sample(people, 2)
+        category = rng.choice(keys)
+        if (nominator["id"], nominee["id"], category) in seen:
+            continue
+        seen.add((nominator["id"], nominee["id"], category))
         state = rng.choice(states)
         rows.append({"cycle_id": cycle.id, "nominator_id": nominator["id"],
-                     "nominator_division_id": nominator["division_id"], "category_key": rng.choice(keys),
+                     "nominator_division_id": nominator["division_id"], "category_key": category,
                      "citation": CITATION, "language": nominator["language"], "state": state, "revision": 2,
                      "created_at": decided - timedelta(days=60), "updated_at": decided,
                      "submitted_at": decided - timedelta(days=59),

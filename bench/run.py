@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from portal.config import BASE_DIR
 
-from . import city, report
+from . import adoption, city, report
 from .load import THREADS, TIMEOUT_SECONDS, Load, LoadError, run_wrk
 from .pages import ACCOUNTS, PAGES, Page
 from .serve import GUNICORN, free_port, gunicorn
@@ -145,7 +145,9 @@ def _notes(run: dict) -> list[str]:
     city_rows, load_average, cores = run["city"]["10x"], run["load_average"], os.cpu_count() or 1
     notes = [
         f"- City at 10×: {city_rows['staff']:,} staff in {city_rows['divisions']} divisions, "
-        f"{city_rows['attestations']:,} attestations, {city_rows['audit_entries']:,} audit entries; "
+        f"{city_rows['attestations']:,} attestations, {city_rows['audit_entries']:,} audit entries, "
+        f"{city_rows['nominations']:,} nominations, {city_rows['inquiries']:,} inquiries in 40 divisions × 12 "
+        "quarters of reports; "
         f"statements also counted at 1× ({run['city']['1x']['staff']:,} staff).",
         f"- gunicorn {GUNICORN['worker-class']}, {GUNICORN['workers']} workers, on 127.0.0.1, "
         "for the portal and bare Flask alike.",
@@ -154,6 +156,10 @@ def _notes(run: dict) -> list[str]:
         f"{TIMEOUT_SECONDS} s are wrk timeouts: they count as errors and not in the latencies.",
         f"- Bare Flask page: {run['baseline_bytes']:,} bytes (the median of the portal pages, which are "
         f"{min(run['page_bytes'].values()):,}–{max(run['page_bytes'].values()):,} bytes).",
+        f"- Inquiry log import: {run['inquiry_import']['rows']:,} rows "
+        f"({run['inquiry_import']['bytes'] / 1e6:.1f} MB) checked and read in "
+        f"{run['inquiry_import']['read_seconds']:.1f} s and written in {run['inquiry_import']['import_seconds']:.1f} s: "
+        f"**{run['inquiry_import']['rows_per_second']:,.0f} rows per second**.",
         f"- Load average at start {load_average['start']:.1f}, at end {load_average['end']:.1f}, on {cores} cores; "
         f"{run['seconds']:.0f} s in all.",
     ]
@@ -183,13 +189,16 @@ def main() -> int:
             counts[scale] = count_statements(app, PAGES)
         say("serving the portal and bare Flask with gunicorn (the city at 10×)")
         rows, baseline_bytes, page_bytes = _serve_and_load(urls["10x"], counts)
+        say("importing a 100,000-row inquiry log into the city at 10×")
+        imported = adoption.time_import(city.portal_app(urls["10x"]))
     for row in rows:
         row["targets"] = report.judge(row)
     run = {"database": _database(url), "started_at": started_at.isoformat(timespec="seconds"), "city": built,
            "gunicorn": GUNICORN, "wrk": {"threads": THREADS, "connections": list(CONNECTIONS), "seconds": SECONDS},
            "baseline_bytes": baseline_bytes, "page_bytes": page_bytes, "statements": counts,
            "load_average": {"start": load_at_start, "end": os.getloadavg()[0]},
-           "seconds": time.monotonic() - started, "rows": rows, "missed": report.missed(rows)}
+           "seconds": time.monotonic() - started, "rows": rows, "missed": report.missed(rows),
+           "inquiry_import": imported}
     run["notes"] = _notes(run)
     say("")
     say(report.write(run, RESULTS))

@@ -77,7 +77,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.url_map.converters.update(int=BoundedIntegerConverter, default=PlainTextConverter,
                                   string=PlainTextConverter)
     register_user_loader(login_manager)
-    for blueprint in (home_bp, auth_bp, promise_bp, learning_bp, recognition_bp, adoption_bp, pages_bp, admin_bp, public_bp):
+    for blueprint in (home_bp, auth_bp, promise_bp, learning_bp, recognition_bp, adoption_bp, pages_bp, admin_bp,
+                      public_bp):
         app.register_blueprint(blueprint)
     app.view_functions["static"].permissions = frozenset({PUBLIC})
 

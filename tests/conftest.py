@@ -345,3 +345,12 @@ def adoption_ids(app, lead_id: int, other_lead_id: int, steward_id: int) -> dict
         db.session.commit()
         return {"period": period.id, "report": draft.id, "other_report": other_report.id,
                 "division": lead.division.code, "other_division": other.division.code}
+
+
+def adoption_sample(app, factory, lead=None, steward=None) -> dict:
+    """adoption_ids for pages addressed by id: a lead in CXD (made unless given), one in PFR and a steward."""
+    lead = lead or factory.user(roles=("staff", "lead"), division="CXD", name="Lee Lead")
+    other = factory.user(roles=("staff", "lead"), division="PFR", name="Pat Parks")
+    steward = steward or factory.user(roles=("staff", "steward"), division="CMO", name="Stella Steward")
+    ids = adoption_ids(app, lead.id, other.id, steward.id)
+    return {"adoption_period": ids["period"], "adoption_report": ids["report"]}

@@ -17,6 +17,10 @@ RECOGNITION_REVIEW = {"anonymous": 302, "staff": 403, "lead": 403, "steward": 40
 RECOGNITION_MANAGE = LEARNING_ANALYSIS
 CONFIDENTIAL = {"anonymous": 302, "staff": 403, "lead": 403, "steward": 403, "committee": 200, "admin": 200}
 RECOGNITION_DIVISIONS = {"anonymous": 302, "staff": 403, "lead": 302, "steward": 200, "committee": 403, "admin": 403}
+ADOPTION_DIVISION = ATTESTATION_REPORT
+ADOPTION_CITY = RECOGNITION_DIVISIONS
+ADOPTION_MANAGE = LEARNING_ANALYSIS
+ADOPTION_SUBMIT = {"anonymous": 302, "staff": 403, "lead": 200, "steward": 403, "committee": 403, "admin": 403}
 ADMIN = {"anonymous": 302, "staff": 403, "lead": 403, "steward": 403, "committee": 403, "admin": 200}
 
 
@@ -82,6 +86,22 @@ PAGES = [
     Page("/recognition/cycles/{closed_cycle}/edit", RECOGNITION_MANAGE),
     Page("/recognition/report/", RECOGNITION_DIVISIONS),
     Page("/recognition/report/CXD", ATTESTATION_REPORT),
+    Page("/adoption/", ADOPTION_CITY),
+    Page("/adoption/divisions/CXD", ADOPTION_DIVISION),
+    Page("/adoption/divisions/PFR", ADOPTION_MANAGE),
+    Page("/adoption/divisions/CXD/phase", ADOPTION_MANAGE),
+    Page("/adoption/divisions/CXD/inquiries", ADOPTION_SUBMIT),
+    Page("/adoption/divisions/CXD/export.csv", ADOPTION_DIVISION, html=False),
+    Page("/adoption/divisions/CXD/pdf", ADOPTION_DIVISION, html=False),
+    Page("/adoption/reports/{adoption_period}/CXD", ADOPTION_DIVISION),
+    Page("/adoption/reports/{adoption_period}/PFR", ADOPTION_MANAGE),
+    Page("/adoption/reports/{adoption_report}/revisions", ADOPTION_DIVISION),
+    Page("/adoption/periods/", ADOPTION_MANAGE),
+    Page("/adoption/periods/{adoption_period}", ADOPTION_MANAGE),
+    Page("/adoption/network", ADOPTION_MANAGE),
+    Page("/adoption/timeline", ADOPTION_MANAGE),
+    Page("/adoption/export.csv", ADOPTION_MANAGE, html=False),
+    Page("/adoption/pdf", ADOPTION_MANAGE, html=False),
     Page("/admin/", ADMIN),
     Page("/admin/audit.csv", ADMIN, html=False),
     Page("/admin/users", ADMIN),

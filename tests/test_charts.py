@@ -136,7 +136,7 @@ def pdf_page(body: str) -> str:
 def drawing(pdf: bytes) -> str:
     """The PDF's streams inflated (WeasyPrint compresses them), to look for drawing operators in."""
     inflated = []
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
         try:
             inflated.append(zlib.decompress(stream[1]).decode("latin-1"))
         except zlib.error:

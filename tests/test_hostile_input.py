@@ -30,7 +30,8 @@ from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db
 from portal.security import Role
-from tests.conftest import PASSWORD, PASSWORD_HASH, csrf_token, learning_ids, recognition_ids, sign_in
+from tests.conftest import (PASSWORD, PASSWORD_HASH, adoption_ids, csrf_token, learning_ids, recognition_ids,
+                            sign_in)
 
 ROLES = ["anonymous", *(role.value for role in Role)]
 EXAMPLES_PER_ROLE = int(os.environ.get("HOSTILE_EXAMPLES_PER_ROLE", "150"))  # more for a deeper local search
@@ -448,11 +449,16 @@ def hostile_world(app, factory, role: str):
     identity.establish(app)
     mine = learning_ids(app, (user or target).id)
     awards = recognition_ids(app, (user or target).id, target.id if user else factory.user(division="OTH").id)
+    lead = user if role == "lead" else factory.user(roles=("staff", "lead"), division="CXD")
+    other_lead = factory.user(roles=("staff", "lead"), division="OTH")
+    steward = user if role == "steward" else factory.user(roles=("staff", "steward"), division="CXD")
+    reports = adoption_ids(app, lead.id, other_lead.id, steward.id)
     valid = {"cycle_id": [str(awards["open_cycle"]), str(awards["closed_cycle"])],
              "nomination_id": [str(awards["nomination"]), str(awards["others_nomination"])],"kind": [kind.value for kind in DocumentKind], "major": ["1", "2"], "minor": ["0"],
              "code": ["CXD", "OTH", mine["code"]], "user_id": [str(target.id)] + ([str(user.id)] if user else []),
              "token": [token], "slug": ["service-promise", "service-standards", "code-of-conduct"], "number": ["1", "4"],
-             "attempt_id": [str(mine["attempt"]), str(mine["result"])], "certificate_id": [str(mine["certificate"])]}
+             "attempt_id": [str(mine["attempt"]), str(mine["result"])], "certificate_id": [str(mine["certificate"])],
+             "lang": ["en", "fr"], "period_id": [str(reports["period"])], "report_id": [str(reports["report"]), str(reports["other_report"])]}
     return identity, valid
 
 
@@ -463,7 +469,10 @@ def baseline(targets: list, valid: dict[str, list[str]]) -> list[Hostile]:
             ("language", "\x00"), ("current", "\r\n"), ("q1", "²"),
             ("q2", "-1"), ("person", "99999999999"), ("revision", "-1"), ("category", "<x>"), ("citation", "\u00a0" * 50),
             ("outcome", "²"), ("reason", "x" * 900), ("agree", "maybe"), ("opens_on", "2026-02-30"), ("members", "x"),
-            ("chair", "²"), ("programme", "-1"), ("division", "1e9"), ("criterion_impact", "9"))
+            ("chair", "²"), ("programme", "-1"), ("division", "1e9"), ("criterion_impact", "9"),
+            ("value-staff-briefings-held", "-1"), ("value-managers-trained", "1e400"), ("decision", "²"),
+            ("comment", "\x00"), ("year", "99999999999"), ("quarter", "9"), ("due_on", "2026-02-30"), ("phase", "<x>"),
+            ("status", "²"), ("received-0-phone", "-5"), ("within-0-phone", "١٠"), ("log", "not a file"))
     return [Hostile(method=method, rule=rule.rule, query=query,
                     path=fill(rule.rule, {name: valid[name][0] for name in rule.arguments}),
                     form=form if method == "POST" else (), csrf="valid" if method == "POST" else "missing")

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from portal.config import BASE_DIR
 from portal.kept import forget
 from portal.content import INFORMATION_PAGES, load_information_page
-from tests.conftest import learning_ids, page, post_form, recognition_ids, sign_in
+from tests.conftest import adoption_sample, learning_ids, page, post_form, recognition_ids, sign_in
 from tests.pages import ROLES, html_pages_for
 
 METHODS = [("portal/**.py", "python"), ("portal/templates/**.html", "jinja2"), ("portal/templates/**.txt", "jinja2")]
@@ -122,6 +122,7 @@ def untranslated_words(html: str, known_data: set[str]) -> list[str]:
 
 def data_on_pages(app) -> set[str]:
     """Words that are data, not interface: names, addresses, divisions, the documents, dates."""
+    from portal.adoption.models import ReportingPeriod
     from portal.auth.models import Division, User
     from portal.extensions import db
     from portal.learning.models import Certificate, Lesson, ModuleVersion, Option, Question
@@ -152,6 +153,10 @@ def data_on_pages(app) -> set[str]:
                          BeautifulSoup(definition["eligibility_html"]["fr"], "html.parser").get_text(" ")))
             rows += [(item["title"]["fr"], item["description"]["fr"]) for item in definition["categories"]]
             rows += [(item["title"]["fr"], item["guidance"]["fr"]) for item in definition["rubric"]["criteria"]]
+        for period in db.session.scalars(db.select(ReportingPeriod)):
+            for area in period.indicators["areas"]:
+                rows.append((area["title"]["fr"], area["summary"]["fr"]))
+                rows += [(item["title"]["fr"], item["help"]["fr"]) for item in area["indicators"]]
     for slug in INFORMATION_PAGES:
         shown = load_information_page(app.config["CONTENT_DIR"], slug, "fr")
         rows.append((shown.title, shown.summary, BeautifulSoup(shown.body_html, "html.parser").get_text(" ")))
@@ -190,6 +195,7 @@ def french_pages(app, factory, monkeypatch):
     sign_in(member, everyone)
     ids = {"user": everyone.id, **learning_ids(app, everyone.id)}
     ids.update(recognition_ids(app, everyone.id, factory.user(division="PFR").id))
+    ids.update(adoption_sample(app, factory, lead=everyone, steward=everyone))
     for role in ROLES[1:]:
         for item in html_pages_for(role, "fr"):
             shown[item.path] = member.get(item.url(ids))

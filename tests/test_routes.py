@@ -2,7 +2,7 @@
 import pytest
 
 from portal.security import PUBLIC, UnknownPermission, requires
-from tests.conftest import learning_ids, recognition_ids, sign_in
+from tests.conftest import adoption_sample, learning_ids, recognition_ids, sign_in
 from tests.pages import NOT_PAGES, PAGES, ROLES
 
 
@@ -42,7 +42,7 @@ def test_every_get_route_has_a_row_in_the_page_table(app):
     """A new page cannot be forgotten by the role table, the accessibility scan or the French check."""
     adapter = app.url_map.bind("localhost")
     sample = {"user": 1, "attempt": 1, "result": 2, "certificate": 3, "code": "K7QM-3XPA-R2VW-9HTC", "open_cycle": 1,
-              "closed_cycle": 2, "nomination": 1, "others_nomination": 2}
+              "closed_cycle": 2, "nomination": 1, "others_nomination": 2, "adoption_period": 1, "adoption_report": 1}
     listed = {adapter.match(page.url(sample).partition("?")[0])[0] for page in PAGES}
     missing = sorted(rule.rule for rule in app.url_map.iter_rules()
                      if "GET" in rule.methods and rule.endpoint not in listed and rule.endpoint not in NOT_PAGES)
@@ -55,6 +55,7 @@ def test_route_by_role(app, client, factory, content, role):
     person = factory.user(roles=sorted({role, "staff"} - {"anonymous"}), division="CXD")
     ids.update(learning_ids(app, person.id))
     ids.update(recognition_ids(app, person.id, ids["user"]))
+    ids.update(adoption_sample(app, factory))
     if role != "anonymous":
         sign_in(client, person)
     statuses = {page.path: client.get(page.url(ids)).status_code for page in PAGES}

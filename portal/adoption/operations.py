@@ -5,11 +5,11 @@ Each operation checks the state, changes it, records it in the audit log and lea
 refusal raises `Refused` with a message for the person, and nothing is changed."""
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import name_actions, record
@@ -20,8 +20,20 @@ from ..indicators import Span, computed_values
 from . import scoring
 from .inquiry_log import Inquiry as LoggedInquiry
 from .inquiry_log import MonthlyFigure, monthly_figures
-from .models import (EDITABLE, ComplianceFigure, DivisionPhase, IndicatorSet, Inquiry, InquiryLog, Phase, PhaseChange,
-                     PhaseStatus, QuarterlyReport, ReportingPeriod, ReportRevision, ReportState)
+from .models import (
+    ComplianceFigure,
+    DivisionPhase,
+    IndicatorSet,
+    Inquiry,
+    InquiryLog,
+    Phase,
+    PhaseChange,
+    PhaseStatus,
+    QuarterlyReport,
+    ReportingPeriod,
+    ReportRevision,
+    ReportState,
+)
 from .source import IndicatorSetSource
 
 CHANGED_MEANWHILE = _l("Someone else changed this report while you were looking at it. Nothing was saved: here "
@@ -208,7 +220,7 @@ def import_inquiry_log(division: Division, period: ReportingPeriod, filename: st
              "within_standard": inquiry.within_standard, "minutes_to_acknowledge": inquiry.minutes_to_acknowledge}
             for inquiry in inquiries]
     for start in range(0, len(rows), INSERT_BATCH):
-        db.session.execute(insert(Inquiry), rows[start:start + INSERT_BATCH])
+        db.session.execute(Inquiry.__table__.insert(), rows[start:start + INSERT_BATCH])
     replace_figures(division, period, log, monthly_figures(inquiries))
     record("adoption.inquiries_import", f"division:{division.code}",
            {"period": period.label, "rows": len(inquiries), "file": filename[:200]})

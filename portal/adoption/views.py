@@ -18,8 +18,8 @@ from .forms import report_form as build_report_form
 from .inquiry_log import CHANNELS, LogRefused, check_upload, figures_from_counts, read_inquiry_log
 from .models import Phase, PhaseStatus
 from .operations import Refused
-from .titles import channel_title
 from .pages import dashboard_parts, division_parts, indicators_of
+from .titles import channel_title
 
 bp = Blueprint("adoption", __name__)
 TIMELINE_PAGE = 50

@@ -1,6 +1,5 @@
 """The Service Promise and the Code of Conduct for the public: open, cacheable pages in English and French,
 and the same pages as static files (public_export.py)."""
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import Blueprint, make_response, render_template, url_for
@@ -57,11 +56,6 @@ def published() -> dict[DocumentKind, PublishedVersion]:
     return {kind: versions[kind] for kind in DOCUMENTS if kind in versions}
 
 
-def etag(lang: str, versions: Iterable[PublishedVersion]) -> str:
-    """Changes with the language and with any of the versions shown."""
-    return "-".join([lang, *(f"{version.kind.value}.{version.label}.{version.checksum[:12]}" for version in versions)])
-
-
 def _render(template: str, lang: str, links: Links, **context) -> str:
     with force_locale(f"{lang}_CA"):
         return render_template(template, lang=lang, links=links, languages=LANGUAGES, **context)
@@ -90,9 +84,10 @@ def _not_published(lang: str, kind: DocumentKind | None = None):
     return _render("public/not_published.html", lang, SERVED, kind=kind), 404
 
 
-def _tagged(html: str, tag: str):
+def _tagged(html: str):
+    """The page with an ETag made from its own bytes, so a new version or a new template both change it."""
     response = make_response(html)
-    response.set_etag(tag)
+    response.add_etag()
     return response
 
 
@@ -100,7 +95,7 @@ def _tagged(html: str, tag: str):
 @requires(PUBLIC)
 @shared_cache(MAX_AGE)
 def languages():
-    return _tagged(render_languages(SERVED), etag("all", published().values()))
+    return _tagged(render_languages(SERVED))
 
 
 @bp.route(f"/{LANGUAGE}/")
@@ -110,7 +105,7 @@ def index(lang: str):
     versions = published()
     if not versions:
         return _not_published(lang)
-    return _tagged(render_index(lang, versions, SERVED), etag(lang, versions.values()))
+    return _tagged(render_index(lang, versions, SERVED))
 
 
 @bp.route(f"/{LANGUAGE}/{DOCUMENT}")
@@ -121,4 +116,4 @@ def document(lang: str, kind: str):
     version = published().get(wanted)
     if version is None:
         return _not_published(lang, wanted)
-    return _tagged(render_document(lang, version, SERVED), etag(lang, [version]))
+    return _tagged(render_document(lang, version, SERVED))

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from portal.extensions import db
 from tests.conftest import adoption_ids, messages, page, post_form, sign_in
@@ -102,7 +101,8 @@ def test_reminders_go_once_a_day_to_leads_still_owing_and_through_the_outbox(app
     by_address = {message["To"]: message for _recipients, message in received}
     assert set(by_address) == {lead.email, other.email}
     assert "Rappel" in by_address[other.email]["Subject"]
-    assert f"https://portal.example.org/adoption/reports/{ids['period']}/" in by_address[lead.email].get_payload(decode=True).decode()
+    body = by_address[lead.email].get_payload(decode=True).decode()
+    assert f"://portal.example.org/adoption/reports/{ids['period']}/{ids['division']}" in body
 
 
 def test_reminders_need_the_portals_address(app, city, cli, monkeypatch):

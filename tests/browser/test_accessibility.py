@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import sign_in_browser
-from tests.conftest import learning_ids, recognition_ids
+from tests.conftest import adoption_sample, learning_ids, recognition_ids
 from tests.pages import PAGES, ROLES, html_pages_for
 
 pytestmark = pytest.mark.browser
@@ -72,6 +72,9 @@ def test_pages_for_visitors(app, live_server, browser_page, factory, language):
     assert found == {path: [] for path in found}
 
 
+BAD_LOG = b"received_at,acknowledged_at,channel,around_the_clock\n2026-13-01 09:00,,phone,no\n"
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_pages_for_signed_in_staff(app, live_server, browser_page, factory, content, language, monkeypatch):
     """One row per page, so the pagination of every listing is on the page as well."""
@@ -82,6 +85,7 @@ def test_pages_for_signed_in_staff(app, live_server, browser_page, factory, cont
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
     ids = {"user": everyone.id, **learning_ids(app, everyone.id)}
     ids.update(recognition_ids(app, everyone.id, factory.user(division="PFR", name="Colette Côté").id))
+    ids.update(adoption_sample(app, factory, lead=everyone, steward=everyone))
     paths = sorted({item.url(ids) for role in ROLES[1:] for item in html_pages_for(role, language)})
     paths += ["/certificates/verify/ABCD-EFGH-JKMN-PQRS", "/certificates/verify?code=xyz",
               "/reply-by?received_on=2026-02-30&received_at=10:00",
@@ -101,6 +105,16 @@ def test_pages_for_signed_in_staff(app, live_server, browser_page, factory, cont
     page.click("form[action$='/scores'] button[type=submit]")
     page.wait_for_selector(".error-summary")
     found["review scoring (errors)"] = problems(page)
+    page.goto(f"{live_server}/adoption/reports/{ids['adoption_period']}/CXD")
+    page.fill("#value-staff-briefings-held", "-4")
+    page.click("button[value=submit]")
+    page.wait_for_selector(".error-summary")
+    found["adoption report form (errors)"] = problems(page)
+    page.goto(f"{live_server}/adoption/divisions/CXD/inquiries")
+    page.set_input_files("#log", files=[{"name": "log.csv", "mimeType": "text/csv", "buffer": BAD_LOG}])
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    found["inquiry log (refused)"] = problems(page)
     page.goto(f"{live_server}/admin/users")
     assert page.locator("nav.pagination").count() == 1
     page.goto(f"{live_server}/standards")
