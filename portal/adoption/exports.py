@@ -25,7 +25,7 @@ def city_csv(board: queries.Dashboard, language: str):
             cell = board.grid.get((row.division.id, period.id))
             scores = dict(cell.scores) if cell else {}
             rows.append([row.division.code, row.division.name(language), row.phase.title if row.phase else "",
-                         row.status.title if row.status else "", period.label,
+                         row.status.title if row.status else "", period.name,
                          cell.state.title if cell else _("Missing"),
                          cell.submitted_on.isoformat() if cell and cell.submitted_on else "",
                          _("Yes") if cell and cell.late else "",
@@ -57,7 +57,7 @@ def division_csv(division: Division, language: str):
                 answers, computed = (report.answers, report.computed) if report else ({}, {})
                 value = scoring.value_of(indicator, answers, computed)
                 met = scoring.meets_target(indicator, value)
-                rows.append([period.label, report.state.title if report else _("Missing"), area["title"][language],
+                rows.append([period.name, report.state.title if report else _("Missing"), area["title"][language],
                              indicator["title"][language], _answer_text(indicator, value),
                              _answer_text(indicator, indicator["target"]) if indicator["target"] is not None else "",
                              "" if met is None else (_("Yes") if met else _("No")),

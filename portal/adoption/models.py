@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -118,7 +119,13 @@ class ReportingPeriod(db.Model):
 
     @property
     def label(self) -> str:
+        """The quarter as the audit log and file names keep it: 2026 Q3."""
         return f"{self.year} Q{self.quarter}"
+
+    @property
+    def name(self) -> str:
+        """The quarter in the reader's language: 2026 Q3, T3 2026."""
+        return _("%(year)s Q%(quarter)s", year=str(self.year), quarter=self.quarter)
 
     @property
     def months(self) -> list[date]:

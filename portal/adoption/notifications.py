@@ -48,7 +48,7 @@ def send_reminders(today: date) -> int:
                                        link=url_for("adoption.report_form", period_id=period.id,
                                                     code=division.code, _external=True))
                 mailer.queue(_("Reminder: your division's quarterly Service Promise report for %(period)s",
-                               period=period.label), [lead.email], body)
+                               period=period.name), [lead.email], body)
             db.session.add(ReminderSent(user_id=lead.id, period_id=period.id, sent_on=today))
             sent += 1
     if sent:

@@ -16,6 +16,7 @@ from ..audit import name_actions, record
 from ..auth.models import Division, User
 from ..database import utcnow
 from ..extensions import db
+from ..formatting import long_date
 from ..indicators import Span, computed_values
 from . import scoring
 from .inquiry_log import Inquiry as LoggedInquiry
@@ -103,11 +104,11 @@ def open_period(year: int, quarter: int, due_on: date, steward: User) -> Reporti
     indicators = db.session.scalar(select(IndicatorSet).order_by(IndicatorSet.id.desc()).limit(1))
     if indicators is None:
         raise Refused(_("No indicators are loaded yet. Load the content first (flask content sync)."))
-    if db.session.scalar(select(ReportingPeriod.id).where(ReportingPeriod.year == year,
-                                                          ReportingPeriod.quarter == quarter)) is not None:
-        raise Refused(_("%(year)s Q%(quarter)s is already open.", year=year, quarter=quarter))
     period = ReportingPeriod(year=year, quarter=quarter, due_on=due_on, indicators=indicators.definition,
                              opened_by_id=steward.id)
+    if db.session.scalar(select(ReportingPeriod.id).where(ReportingPeriod.year == year,
+                                                          ReportingPeriod.quarter == quarter)) is not None:
+        raise Refused(_("%(period)s is already open.", period=period.name))
     if due_on < period.starts_on:
         raise Refused(_("The reports cannot be due before the quarter begins."))
     db.session.add(period)
@@ -210,7 +211,7 @@ def import_inquiry_log(division: Division, period: ReportingPeriod, filename: st
     if outside:
         raise Refused(_("%(count)s inquiries were received outside %(period)s (%(starts)s to %(ends)s). Upload "
                         "one quarter's inquiries at a time; nothing was imported.", count=outside,
-                        period=period.label, starts=period.starts_on.isoformat(), ends=period.ends_on.isoformat()))
+                        period=period.name, starts=long_date(period.starts_on), ends=long_date(period.ends_on)))
     log = InquiryLog(division_id=division.id, period_id=period.id, filename=filename[:200], rows=len(inquiries),
                      uploaded_by_id=lead.id)
     db.session.add(log)
@@ -230,7 +231,7 @@ def import_inquiry_log(division: Division, period: ReportingPeriod, filename: st
 def enter_counts(division: Division, period: ReportingPeriod, figures: list[MonthlyFigure], lead: User) -> InquiryLog:
     """Keeps counts typed in place of a log (no median: the times are not known), replacing earlier figures."""
     if any(not period.starts_on <= figure.month <= period.ends_on for figure in figures):
-        raise Refused(_("Counts can only be entered for the months of %(period)s.", period=period.label))
+        raise Refused(_("Counts can only be entered for the months of %(period)s.", period=period.name))
     log = InquiryLog(division_id=division.id, period_id=period.id, filename=None,
                      rows=sum(figure.received for figure in figures), uploaded_by_id=lead.id)
     db.session.add(log)

@@ -21,7 +21,7 @@ def _area_lines(areas: list[dict], points: dict[str, list[tuple[str, float | Non
 
 
 def _trend(periods, grid: dict[tuple[int, int], ReportCell], division_id: int, areas: list[dict]) -> dict:
-    return {area["key"]: [(period.label, dict(grid[division_id, period.id].scores).get(area["key"])
+    return {area["key"]: [(period.name, dict(grid[division_id, period.id].scores).get(area["key"])
                            if (division_id, period.id) in grid and grid[division_id, period.id].handed_in else None)
                           for period in periods] for area in areas}
 
@@ -34,7 +34,7 @@ def _dashboard_charts(board: Dashboard) -> dict[str, Markup]:
     latest = {key: points[position][1] for key, points in trend.items()}
     ranked = sorted(board.rows, key=lambda row: (row.compliance is None, row.compliance or 0))
     return {
-        "areas": bar_chart(_("Average score by action area, %(period)s", period=reported.label if reported else "—"),
+        "areas": bar_chart(_("Average score by action area, %(period)s", period=reported.name if reported else "—"),
                            [Bar(area["title"][language], latest[area["key"]] if reported else None)
                             for area in board.areas]),
         "trend": line_chart(_("Average score by action area, quarter by quarter"),

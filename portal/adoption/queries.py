@@ -232,7 +232,7 @@ class Dashboard:
                 values = [dict(cell.scores).get(area["key"]) for (division_id, period_id), cell in self.grid.items()
                           if period_id == period.id and cell.handed_in]
                 known = [value for value in values if value is not None]
-                points.append((period.label, round(sum(known) / len(known), 1) if known else None))
+                points.append((period.name, round(sum(known) / len(known), 1) if known else None))
             trend[area["key"]] = points
         return trend
 
@@ -308,7 +308,7 @@ def network() -> list[NetworkRow]:
     """Each division's leads, phase and latest report, for the stewards who keep the network (four statements)."""
     ordered = recent_periods()
     grid = report_grid([period.id for period in ordered])
-    labels = {period.id: period.label for period in ordered}
+    labels = {period.id: period.name for period in ordered}
     leads: dict[int, list[User]] = {}
     for lead in db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
                                    .where(UserRole.role == Role.LEAD, User.active.is_(True))

@@ -93,7 +93,7 @@ def periods():
             form.form_errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(_("%(period)s is open for reporting.", period=period.label), "success")
+            flash(_("%(period)s is open for reporting.", period=period.name), "success")
             return redirect(url_for("adoption.period", period_id=period.id))
     elif request.method == "GET":
         today = date.today()
@@ -247,7 +247,7 @@ def upload_log(code: str, period_id: int):
         form.form_errors.append(str(refusal))
         return _inquiries_page(found, period, log_form=form)
     db.session.commit()
-    flash(_("%(count)s inquiries imported for %(period)s.", count=log.rows, period=period.label), "success")
+    flash(_("%(count)s inquiries imported for %(period)s.", count=log.rows, period=period.name), "success")
     return redirect(url_for("adoption.division", code=found.code))
 
 
@@ -266,7 +266,7 @@ def enter_counts(code: str, period_id: int):
         form.form_errors.append(str(refusal))
         return _inquiries_page(found, period, counts=form)
     db.session.commit()
-    flash(_("The counts for %(period)s are saved.", period=period.label), "success")
+    flash(_("The counts for %(period)s are saved.", period=period.name), "success")
     return redirect(url_for("adoption.division", code=found.code))
 
 
