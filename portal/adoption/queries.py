@@ -4,11 +4,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import defer
 
 from ..auth.models import Division, User, UserRole
 from ..extensions import db
 from ..indicators import percentage
+from ..kept import KeptByKey
 from ..security import Role
 from . import scoring
 from .inquiry_log import CHANNELS
@@ -36,8 +38,8 @@ def current_indicators() -> IndicatorSet | None:
 
 
 def periods() -> list[ReportingPeriod]:
-    """Every reporting period, newest first."""
-    return list(db.session.scalars(select(ReportingPeriod)
+    """Every reporting period, newest first; each one's indicators are read when first used."""
+    return list(db.session.scalars(select(ReportingPeriod).options(defer(ReportingPeriod.indicators))
                                    .order_by(ReportingPeriod.year.desc(), ReportingPeriod.quarter.desc())))
 
 
@@ -71,13 +73,19 @@ def divisions(division_ids=None) -> list[Division]:
     return list(db.session.scalars(query))
 
 
-def phases() -> dict[int, DivisionPhase]:
-    return {row.division_id: row for row in db.session.scalars(select(DivisionPhase))}
+def phases() -> dict[int, Row]:
+    """Each division's phase, status and when it last changed, by division (plain rows: forty of them)."""
+    return {row.division_id: row for row in db.session.execute(
+        select(DivisionPhase.division_id, DivisionPhase.phase, DivisionPhase.status, DivisionPhase.changed_at))}
 
 
-def phase_history(division: Division) -> list[PhaseChange]:
-    return list(db.session.scalars(select(PhaseChange).where(PhaseChange.division_id == division.id)
-                                   .order_by(PhaseChange.changed_at.desc(), PhaseChange.id.desc())))
+def phase_history(division: Division) -> list[Row]:
+    """The division's phase changes, newest first, with who made them (plain rows)."""
+    return list(db.session.execute(
+        select(PhaseChange.phase, PhaseChange.status, PhaseChange.reason, PhaseChange.changed_at,
+               User.full_name.label("changed_by"))
+        .outerjoin(User, User.id == PhaseChange.changed_by_id).where(PhaseChange.division_id == division.id)
+        .order_by(PhaseChange.changed_at.desc(), PhaseChange.id.desc())))
 
 
 def city_timeline(page: int, per_page: int) -> tuple[list[PhaseChange], bool]:
@@ -189,9 +197,12 @@ def compliance_by_month(division: Division, period_ids: list[int]) -> list[Month
             for month, channels in months.items()]
 
 
-def latest_logs(division: Division, limit: int = 8) -> list[InquiryLog]:
-    return list(db.session.scalars(select(InquiryLog).where(InquiryLog.division_id == division.id)
-                                   .order_by(InquiryLog.uploaded_at.desc(), InquiryLog.id.desc()).limit(limit)))
+def latest_logs(division: Division, limit: int = 8) -> list[Row]:
+    """The division's latest uploads and typed counts, with who made them (plain rows)."""
+    return list(db.session.execute(
+        select(InquiryLog.filename, InquiryLog.rows, InquiryLog.uploaded_at, User.full_name.label("uploaded_by"))
+        .outerjoin(User, User.id == InquiryLog.uploaded_by_id).where(InquiryLog.division_id == division.id)
+        .order_by(InquiryLog.uploaded_at.desc(), InquiryLog.id.desc()).limit(limit)))
 
 
 @dataclass(frozen=True)
@@ -215,6 +226,7 @@ class Dashboard:
     grid: dict[tuple[int, int], ReportCell]
     compliance: dict[int, dict[str, Compliance]]
     compliance_period: ReportingPeriod | None
+    changes: tuple = ()
 
     @property
     def areas(self) -> list[dict]:
@@ -257,11 +269,10 @@ class Dashboard:
                                                   row.division.name_en))[:FURTHEST_BEHIND]
 
     def key(self) -> tuple:
-        return (tuple(period.id for period in self.periods), tuple(row.key() for row in self.rows),
-                tuple(sorted(self.grid.items())),
-                tuple(sorted((division_id, tuple(sorted(channels.items())))
-                             for division_id, channels in self.compliance.items())),
-                self.compliance_period.id if self.compliance_period else None)
+        """Everything the dashboard shows: the periods, each division's row, and the marker of reports and
+        compliance figures the grid was read under."""
+        return (tuple(period.id for period in self.periods), self.changes,
+                tuple((*row.key(), row.division.name_en, row.division.name_fr) for row in self.rows))
 
 
 def _latest_handed_in(grid: dict[tuple[int, int], ReportCell], division_id: int,
@@ -279,20 +290,42 @@ def _compliance_period(ordered: list[ReportingPeriod]) -> ReportingPeriod | None
     return next((period for period in reversed(ordered) if period.id in with_figures), None)
 
 
-def dashboard(division_ids=None) -> Dashboard:
-    """Phases, the newest twelve quarters' report grid and the newest quarter's compliance (six statements)."""
-    ordered = recent_periods()
-    rows = divisions(division_ids)
-    current = phases()
-    grid = report_grid([period.id for period in ordered], division_ids)
+_FIGURES = KeptByKey(32)
+
+
+def changes(period_ids: list[int]) -> tuple:
+    """What moves whenever a report or the compliance figures of these periods change, in one statement: every
+    change to a report raises its revision, and figures are only ever replaced by new rows with new ids."""
+    reports = QuarterlyReport.period_id.in_(period_ids)
+    return tuple(db.session.execute(select(
+        select(func.count()).select_from(QuarterlyReport).where(reports).scalar_subquery(),
+        select(func.coalesce(func.sum(QuarterlyReport.revision), 0)).where(reports).scalar_subquery(),
+        select(func.coalesce(func.max(ComplianceFigure.id), 0)).scalar_subquery())).one())
+
+
+def _city_figures(ordered: list[ReportingPeriod]) -> tuple:
+    grid = report_grid([period.id for period in ordered])
     compliance_period = _compliance_period(ordered)
-    compliance = compliance_by_division([compliance_period.id], division_ids) if compliance_period else {}
+    compliance = compliance_by_division([compliance_period.id]) if compliance_period else {}
+    return grid, compliance, compliance_period.id if compliance_period else None
+
+
+def dashboard() -> Dashboard:
+    """Phases and, read again only when a report or figure changed, the newest twelve quarters' report grid and
+    the newest quarter's compliance (four statements, or seven)."""
+    ordered = recent_periods()
+    rows = divisions()
+    current = phases()
+    marker = changes([period.id for period in ordered])
+    grid, compliance, compliance_id = _FIGURES.get((tuple(period.id for period in ordered), marker),
+                                                   lambda: _city_figures(ordered))
+    compliance_period = next((period for period in ordered if period.id == compliance_id), None)
     return Dashboard(tuple(ordered), tuple(
         DivisionRow(division, current[division.id].phase if division.id in current else None,
                     current[division.id].status if division.id in current else None,
                     _latest_handed_in(grid, division.id, ordered),
                     total(compliance[division.id]).rate if division.id in compliance else None)
-        for division in rows), grid, compliance, compliance_period)
+        for division in rows), grid, compliance, compliance_period, marker)
 
 
 @dataclass(frozen=True)
