@@ -183,3 +183,21 @@ def test_the_division_export_neutralises_formulas(app, client, city):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     evidence = [row[-1] for row in rows if row[-1].startswith("'=")]
     assert evidence == ["'=HYPERLINK(\"http://example.org\")"]
+
+
+def test_the_operation_itself_refuses_a_lead_writing_another_divisions_report(app, city):
+    from datetime import date
+
+    from portal.adoption.models import QuarterlyReport
+    from portal.adoption.operations import Refused, save_report
+    from portal.auth.models import User
+
+    lead, _other, _steward, ids = city
+    before = report_row(app, ids["other_report"])
+    with app.test_request_context():
+        report = db.session.get(QuarterlyReport, ids["other_report"])
+        with pytest.raises(Refused):
+            save_report(report.period, report.division, {}, report.revision, db.session.get(User, lead.id), False,
+                        date.today())
+        db.session.rollback()
+    assert report_row(app, ids["other_report"]) == before
