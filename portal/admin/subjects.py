@@ -53,4 +53,15 @@ def describe(subject: str, users_by_id: dict[int, User], users_by_email: dict[st
         return _person(users_by_email[subject])
     if subject == "divisions":
         return Subject(_("Divisions"))
+    if subject == "indicators":
+        return Subject(_("Adoption indicators"))
+    if subject == "reminders":
+        return Subject(_("Report reminders"))
+    if kind == "division" and reference:
+        return Subject(_("Division %(code)s", code=reference), url_for("adoption.division", code=reference))
+    if kind == "report" and reference.isdigit():
+        return Subject(_("Quarterly report %(number)s", number=reference),
+                       url_for("adoption.revisions", report_id=int(reference)))
+    if kind == "period" and reference:
+        return Subject(_("Reporting period %(period)s", period=reference))
     return Subject(subject)

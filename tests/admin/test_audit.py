@@ -31,7 +31,10 @@ def test_administrator_reads_the_audit_log_in_words(app, client, factory, conten
     response = client.get("/admin/")
     rows = log_rows(response)
     actions = [row[2] for row in rows]
-    assert actions[:4] == ["Roles changed", "Signed in", "Sign-in failed", "Award programme loaded"]
+    assert actions[:4] == ["Roles changed", "Signed in", "Sign-in failed", "Indicators loaded"]
+    assert "Award programme loaded" in actions
+    indicators = next(row for row in rows if row[2] == "Indicators loaded")
+    assert indicators[3] == "Adoption indicators"
     assert "Module version published" in actions
     modules = {row[3] for row in rows if row[2] == "Module version published"}
     assert "The Code of Conduct and staff safety, version 1.0" in modules
