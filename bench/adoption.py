@@ -12,18 +12,8 @@ from sqlalchemy import insert, select
 from portal.adoption import scoring
 from portal.adoption.history import inquiry_log_text
 from portal.adoption.inquiry_log import CHANNELS, check_upload, monthly_figures, read_inquiry_log
-from portal.adoption.models import (
-    ComplianceFigure,
-    DivisionPhase,
-    IndicatorSet,
-    Inquiry,
-    InquiryLog,
-    Phase,
-    PhaseStatus,
-    QuarterlyReport,
-    ReportingPeriod,
-    ReportState,
-)
+from portal.adoption.models import (ComplianceFigure, DivisionPhase, IndicatorSet, Inquiry, InquiryLog, Phase,
+                                    PhaseStatus, QuarterlyReport, ReportingPeriod, ReportState)
 from portal.adoption.operations import import_inquiry_log, sync_indicators
 from portal.adoption.source import load_indicators
 from portal.auth.models import Division, User
@@ -67,7 +57,8 @@ def _inquiry_rows(rng: random.Random, log_id: int, period: ReportingPeriod, coun
         received = datetime.combine(period.starts_on + timedelta(days=rng.randrange(span)),
                                     clock_time(rng.randint(7, 18), rng.randrange(60)))
         minutes = rng.choice((30, 90, 300, 1300, 2000, 3000))
-        rows.append({"log_id": log_id, "received_at": received, "acknowledged_at": received + timedelta(minutes=minutes),
+        rows.append({"log_id": log_id, "received_at": received,
+                     "acknowledged_at": received + timedelta(minutes=minutes),
                      "channel": rng.choice(CHANNELS), "around_the_clock": False, "within_standard": minutes < 2000,
                      "minutes_to_acknowledge": min(minutes, 960)})
     return rows

@@ -158,7 +158,8 @@ def _notes(run: dict) -> list[str]:
         f"{min(run['page_bytes'].values()):,}–{max(run['page_bytes'].values()):,} bytes).",
         f"- Inquiry log import: {run['inquiry_import']['rows']:,} rows "
         f"({run['inquiry_import']['bytes'] / 1e6:.1f} MB) checked and read in "
-        f"{run['inquiry_import']['read_seconds']:.1f} s and written in {run['inquiry_import']['import_seconds']:.1f} s: "
+        f"{run['inquiry_import']['read_seconds']:.1f} s and written in "
+        f"{run['inquiry_import']['import_seconds']:.1f} s: "
         f"**{run['inquiry_import']['rows_per_second']:,.0f} rows per second**.",
         f"- Load average at start {load_average['start']:.1f}, at end {load_average['end']:.1f}, on {cores} cores; "
         f"{run['seconds']:.0f} s in all.",

@@ -180,5 +180,6 @@ def share(count: int, total: int) -> tuple[str, str] | None:
     return shares([count], total)[0]
 
 
-FILTERS = {"moment": moment, "weekday_date": weekday_date, "long_date": long_date, "short_date": short_date, "date_time": date_time, "number": number,
-           "percent": percent, "month_name": month_name, "business_time": business_time}
+FILTERS = {"moment": moment, "weekday_date": weekday_date, "long_date": long_date, "short_date": short_date,
+           "date_time": date_time, "number": number, "percent": percent, "month_name": month_name,
+           "business_time": business_time}

@@ -12,6 +12,6 @@ from .recognition.models import CommitteeMember, Conflict, Cycle, Nomination, No
 __all__ = ["Attempt", "AttemptQuestion", "Certificate", "CertificateFile", "LearningDue", "LearningTally", "Lesson",
            "Module", "ModuleVersion", "Option", "Question", "QuestionTag", "QuestionTally", "AuditEntry", "Attestation",
            "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "OutgoingMail", "User",
-           "UserRole", "NameWord", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme", "Score",
-           "ComplianceFigure", "DivisionPhase", "IndicatorSet", "Inquiry", "InquiryLog", "PhaseChange", "QuarterlyReport",
-           "ReminderSent", "ReportingPeriod", "ReportRevision"]
+           "UserRole", "NameWord", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme",
+           "Score", "ComplianceFigure", "DivisionPhase", "IndicatorSet", "Inquiry", "InquiryLog", "PhaseChange",
+           "QuarterlyReport", "ReminderSent", "ReportingPeriod", "ReportRevision"]

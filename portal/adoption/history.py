@@ -12,18 +12,8 @@ from ..extensions import db
 from ..security import Role
 from . import scoring
 from .inquiry_log import figures_from_counts, read_inquiry_log
-from .models import (
-    DivisionPhase,
-    IndicatorSet,
-    InquiryLog,
-    Phase,
-    PhaseChange,
-    PhaseStatus,
-    QuarterlyReport,
-    ReportingPeriod,
-    ReportRevision,
-    ReportState,
-)
+from .models import (DivisionPhase, IndicatorSet, InquiryLog, Phase, PhaseChange, PhaseStatus, QuarterlyReport,
+                     ReportingPeriod, ReportRevision, ReportState)
 from .operations import computed_for, import_inquiry_log, replace_figures
 
 QUARTERS_BACK = 4

@@ -21,20 +21,8 @@ from ..indicators import Span, computed_values
 from . import scoring
 from .inquiry_log import Inquiry as LoggedInquiry
 from .inquiry_log import MonthlyFigure, monthly_figures
-from .models import (
-    ComplianceFigure,
-    DivisionPhase,
-    IndicatorSet,
-    Inquiry,
-    InquiryLog,
-    Phase,
-    PhaseChange,
-    PhaseStatus,
-    QuarterlyReport,
-    ReportingPeriod,
-    ReportRevision,
-    ReportState,
-)
+from .models import (ComplianceFigure, DivisionPhase, IndicatorSet, Inquiry, InquiryLog, Phase, PhaseChange,
+                     PhaseStatus, QuarterlyReport, ReportingPeriod, ReportRevision, ReportState)
 from .source import IndicatorSetSource
 
 CHANGED_MEANWHILE = _l("Someone else changed this report while you were looking at it. Nothing was saved: here "

@@ -51,7 +51,8 @@ def _state_columns() -> list[tuple[str, str]]:
 
 def dashboard_parts(board: Dashboard) -> Markup:
     """The dashboard's figures, drawn once for each set of figures and language."""
-    return render_part("adoption/_dashboard_parts.html", board.key(), board=board, draw=lambda: _dashboard_charts(board),
+    return render_part("adoption/_dashboard_parts.html", board.key(), board=board,
+                       draw=lambda: _dashboard_charts(board),
                        language=reader_language(), channels=CHANNELS, channel_title=channel_title, total=total,
                        phases=list(Phase), statuses=list(PhaseStatus), state_columns=_state_columns())
 

@@ -14,20 +14,8 @@ from ..kept import KeptByKey
 from ..security import Role
 from . import scoring
 from .inquiry_log import CHANNELS
-from .models import (
-    HANDED_IN,
-    ComplianceFigure,
-    DivisionPhase,
-    IndicatorSet,
-    InquiryLog,
-    Phase,
-    PhaseChange,
-    PhaseStatus,
-    QuarterlyReport,
-    ReportingPeriod,
-    ReportRevision,
-    ReportState,
-)
+from .models import (HANDED_IN, ComplianceFigure, DivisionPhase, IndicatorSet, InquiryLog, Phase, PhaseChange,
+                     PhaseStatus, QuarterlyReport, ReportingPeriod, ReportRevision, ReportState)
 
 TREND_QUARTERS = 12
 FURTHEST_BEHIND = 10

@@ -126,7 +126,8 @@ def _report_page(period, division, report, form=None, review=None):
     reviewing = report is not None and report.can_review(current_user)
     if reviewing and review is None:
         review = ReviewForm(data={"revision": report.revision})
-    computed = report.computed if report and not editing else operations.computed_for(period, [division.id])[division.id]
+    computed = (report.computed if report and not editing
+                else operations.computed_for(period, [division.id])[division.id])
     status = 422 if any(part is not None and (part.errors or part.form_errors) for part in (form, review)) else 200
     return render_template("adoption/report.html", period=period, division=division, report=report,
                            form=form if editing else None, review=review if reviewing else None,
@@ -205,7 +206,8 @@ def _inquiries_page(division, period, log_form=None, counts=None, problems=None,
     status = 422 if problems or any(form is not None and (form.errors or form.form_errors)
                                     for form in (log_form, counts)) else 200
     return render_template("adoption/inquiries.html", division=division, period=period, periods=queries.periods(),
-                           log_form=log_form, counts=counts, channels=CHANNELS, channel_title=channel_title, problems=problems or [], total=total,
+                           log_form=log_form, counts=counts, channels=CHANNELS, channel_title=channel_title,
+                           problems=problems or [], total=total,
                            logs=queries.latest_logs(division), language=language), status
 
 
