@@ -1,7 +1,9 @@
 """Engine set-up (SQLite pragmas and write locking), immutable rows and timestamps."""
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from collections.abc import Callable
+
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -30,8 +32,18 @@ def _refuse_changes_to_immutable_rows(session: Session, _context, _instances) ->
             raise ImmutableRowError(f"{type(obj).__name__} rows cannot be changed or deleted")
 
 
+def writes_when_read(view: Callable) -> Callable:
+    """Marks a GET view that writes (an audit entry of who looked, a file kept once made): it takes the write lock
+    at the start, so readers that write wait their turn instead of failing on SQLite."""
+    view.writes_when_read = True
+    return view
+
+
 def _write_lock_needed() -> bool:
-    return not has_request_context() or request.method not in SAFE_METHODS
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "writes_when_read", False)
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..auth.queries import visible_division
 from ..clock import explain_acknowledgement
 from ..csv_export import csv_response
+from ..database import writes_when_read
 from ..extensions import LIMITED_READS, db, limiter
 from ..formatting import reader_language
 from ..forms import render_form
@@ -139,6 +140,7 @@ def certificates():
 
 @bp.route("/certificates/<int:certificate_id>.pdf")
 @requires("learning.take")
+@writes_when_read
 def certificate_pdf(certificate_id: int):
     certificate = found_and_allowed(queries.certificate(certificate_id), lambda found: found.can_download(current_user))
     pdf = queries.certificate_file(certificate.id)

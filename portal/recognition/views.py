@@ -8,6 +8,7 @@ from .. import mailer
 from ..auth.models import User
 from ..auth.name_search import find_colleagues, searchable
 from ..auth.queries import all_divisions, visible_division
+from ..database import writes_when_read
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
@@ -118,6 +119,7 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
 
 @bp.route("/recognition/nominations/<int:nomination_id>")
 @requires("recognition.nominate")
+@writes_when_read
 def nomination(nomination_id: int):
     found, declared = _nomination(nomination_id)
     operations.record_view(found, current_user)

@@ -252,6 +252,26 @@ def test_a_committee_view_is_audited_and_own_division_is_a_conflict(app, client,
     assert "Noa Nominee" not in client.get(f"/recognition/review/{ids['closed_cycle']}").get_data(as_text=True)
 
 
+def test_committee_views_at_the_same_time_each_wait_their_turn_to_be_audited(app, city):
+    """Opening a nomination writes an audit entry on a GET; many at once must queue for the write, not fail."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal.audit import AuditEntry
+
+    _nominator, _colleague, ids = city
+    reviewer = reviewer_of(app, ids)
+    clients = [app.test_client() for _ in range(6)]
+    for client in clients:
+        sign_in_as(client, app, reviewer)
+    path = f"/recognition/nominations/{ids['others_nomination']}"
+    with ThreadPoolExecutor(len(clients)) as pool:
+        statuses = list(pool.map(lambda client: [client.get(path).status_code for _ in range(8)], clients))
+    assert statuses == [[200] * 8] * len(clients)
+    with app.app_context():
+        viewed = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "recognition.nomination_view"))
+        assert len(viewed.all()) == 6 * 8
+
+
 def score(client, nomination_id, values, revision=None):
     path = f"/recognition/nominations/{nomination_id}"
     soup = page(client.get(path))
