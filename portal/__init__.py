@@ -13,7 +13,8 @@ from .database import configure_sqlite
 from . import templating
 from .formatting import FILTERS, reader_language
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from .security import PUBLIC, PortalSessionInterface, apply_security_headers, refuse_nul_bytes
+from .security import (PUBLIC, PortalSessionInterface, allow_marked_uploads, apply_security_headers,
+                       refuse_nul_bytes)
 from .urls import BoundedIntegerConverter, PlainTextConverter
 
 
@@ -82,6 +83,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.view_functions["static"].permissions = frozenset({PUBLIC})
 
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_marked_uploads)
     app.before_request(refuse_nul_bytes)
     app.after_request(apply_security_headers)
     app.session_interface = PortalSessionInterface()

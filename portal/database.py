@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 from collections.abc import Callable
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -33,15 +33,24 @@ def _refuse_changes_to_immutable_rows(session: Session, _context, _instances) ->
 
 
 def writes_when_read(view: Callable) -> Callable:
-    """Marks a GET view that writes (an audit entry of who looked, a file kept once made): it takes the write lock
-    at the start, so readers that write wait their turn instead of failing on SQLite."""
+    """Marks a GET view that writes (an audit entry of who looked, a file kept once made): its first transaction
+    takes the write lock at the start, so readers that write wait their turn instead of failing on SQLite; once it
+    has committed, the rest of the page reads without holding the lock."""
     view.writes_when_read = True
     return view
+
+
+@event.listens_for(Session, "after_commit")
+def _note_the_write_is_done(_session: Session) -> None:
+    if has_request_context():
+        g.wrote_when_read = True
 
 
 def _write_lock_needed() -> bool:
     if not has_request_context() or request.method not in SAFE_METHODS:
         return True
+    if g.get("wrote_when_read"):
+        return False
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     return getattr(view, "writes_when_read", False)
 

@@ -4,7 +4,7 @@ from functools import wraps
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, request
+from flask import abort, current_app, make_response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -148,6 +148,24 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+
+def accepts_upload(max_bytes: int) -> Callable:
+    """Lets one route take a request body up to max_bytes instead of MAX_CONTENT_LENGTH (an inquiry log)."""
+
+    def mark(view: Callable) -> Callable:
+        view.accepts_upload = max_bytes
+        return view
+
+    return mark
+
+
+def allow_marked_uploads() -> None:
+    """Runs before anything reads the form (the CSRF check included), so the route's own limit applies."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    limit = getattr(view, "accepts_upload", None)
+    if limit:
+        request.max_content_length = limit
 
 
 def refuse_nul_bytes() -> None:

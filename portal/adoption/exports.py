@@ -7,9 +7,6 @@ from ..auth.models import Division
 from ..csv_export import csv_response
 from . import queries, scoring
 
-MAX_UPLOAD_READ = 32 * 1024 * 1024 + 1
-
-
 def _score(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 

@@ -11,11 +11,11 @@ from ..formatting import reader_language
 from ..forms import render_form
 from ..pagination import requested_page
 from ..pdf import pdf_response
-from ..security import found_and_allowed, requires
+from ..security import accepts_upload, found_and_allowed, requires
 from . import exports, operations, queries
 from .forms import InquiryLogForm, PeriodForm, PhaseForm, ReviewForm, counts_form, initial_data
 from .forms import report_form as build_report_form
-from .inquiry_log import CHANNELS, LogRefused, check_upload, figures_from_counts, read_inquiry_log
+from .inquiry_log import CHANNELS, MAX_BYTES, LogRefused, check_upload, figures_from_counts, read_inquiry_log
 from .models import Phase, PhaseStatus
 from .operations import Refused
 from .pages import dashboard_parts, division_parts, indicators_of
@@ -23,6 +23,7 @@ from .titles import channel_title
 
 bp = Blueprint("adoption", __name__)
 TIMELINE_PAGE = 50
+UPLOAD_REQUEST_BYTES = MAX_BYTES + 1024 * 1024
 
 
 @bp.route("/adoption/")
@@ -230,13 +231,14 @@ def inquiries(code: str):
 
 @bp.route("/adoption/divisions/<code>/inquiries/<int:period_id>/log", methods=["POST"])
 @requires("adoption.submit")
+@accepts_upload(UPLOAD_REQUEST_BYTES)
 def upload_log(code: str, period_id: int):
     found, period = _uploader(code), _period(period_id)
     form = InquiryLogForm()
     if not form.validate_on_submit():
         return _inquiries_page(found, period, log_form=form)
     upload = form.log.data
-    data = upload.read(exports.MAX_UPLOAD_READ)
+    data = upload.read(MAX_BYTES + 1)
     try:
         check_upload(upload.filename, upload.mimetype, data)
         rows = read_inquiry_log(data, utcnow())

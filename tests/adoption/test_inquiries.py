@@ -95,6 +95,21 @@ def test_a_file_too_large_is_refused_before_it_is_read(app, client, city, monkey
     assert response.status_code == 422 and counted(app) == (0, 0, 0)
 
 
+def test_a_log_larger_than_other_forms_is_taken_on_its_own_route_only(app, client, city):
+    """The log route takes up to the log's own limit; every other form keeps the portal's smaller one."""
+    lead, ids = city
+    sign_in(client, lead)
+    day, rows = quarter_start(), 60_000
+    line = f"{day} 00:00,{day} 00:00,phone,no\n"
+    data = b"received_at,acknowledged_at,channel,around_the_clock\n" + line.encode() * rows
+    assert len(data) > app.config["MAX_CONTENT_LENGTH"]
+    assert upload(client, ids, data).status_code == 302
+    assert counted(app)[1] == rows
+    path = f"/adoption/reports/{ids['period']}/{ids['division']}"
+    bulky = post_form(client, path, {"action": "save", "value-learning-needs": "x" * len(data)}, token_from=path)
+    assert bulky.status_code == 413
+
+
 def test_counts_are_checked_and_replace_the_quarters_figures(app, client, city):
     lead, ids = city
     sign_in(client, lead)
