@@ -78,5 +78,5 @@ def division_parts(division: Division, periods, grid, months: list[MonthComplian
            tuple(sorted(grid.items())), tuple(months))
     areas = periods[-1].indicators["areas"] if periods else []
     return render_part("adoption/_division_parts.html", key, division=division, periods=periods, grid=grid,
-                       months=months, areas=areas, draw=lambda: _division_charts(division, periods, grid, months),
+                       months=months, areas=areas, trend=_trend(periods, grid, division.id, areas), draw=lambda: _division_charts(division, periods, grid, months),
                        language=reader_language(), channel_title=channel_title)
