@@ -41,9 +41,8 @@ def _answer_text(indicator: dict, value) -> str:
 
 
 def division_csv(division: Division, language: str):
-    ordered = queries.recent_periods()
-    reports = {report.period_id: report for report in
-               (queries.report_for(period.id, division.id) for period in ordered) if report is not None}
+    ordered = queries.with_indicators(queries.recent_periods())
+    reports = queries.reports_of(division, [period.id for period in ordered])
     header = [_("Quarter"), _("Report"), _("Action area"), _("Indicator"), _("Value"), _("Target"),
               _("Target met"), _("Evidence")]
     rows = []

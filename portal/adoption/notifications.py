@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from .. import mailer
 from ..audit import record
-from ..auth.models import Division, User, UserRole
+from ..auth.models import User, UserRole
 from ..extensions import db
 from ..security import Role
 from .models import HANDED_IN, QuarterlyReport, ReminderSent, ReportingPeriod
@@ -41,7 +41,7 @@ def send_reminders(today: date) -> int:
     sent = 0
     for period in periods_to_remind(today):
         for lead in _leads_owing(period, today):
-            division = db.session.get(Division, lead.division_id)
+            division = lead.division
             with force_locale(lead.language):
                 body = render_template("adoption/reminder.txt", lead=lead, period=period, today=today,
                                        division=division.name(lead.language),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Row, func, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, undefer
 
 from ..auth.models import Division, User, UserRole
 from ..extensions import db
@@ -34,6 +34,21 @@ def periods() -> list[ReportingPeriod]:
 def recent_periods(count: int = TREND_QUARTERS) -> list[ReportingPeriod]:
     """The newest `count` periods, oldest first, as trends read them."""
     return list(reversed(periods()[:count]))
+
+
+def with_indicators(ordered: list[ReportingPeriod]) -> list[ReportingPeriod]:
+    """The same periods with their indicators read in one statement, for pages that show every quarter's."""
+    ids = [found.id for found in ordered]
+    loaded = {found.id: found for found in db.session.scalars(
+        select(ReportingPeriod).options(undefer(ReportingPeriod.indicators)).where(ReportingPeriod.id.in_(ids)))}
+    return [loaded[found_id] for found_id in ids]
+
+
+def reports_of(division: Division, period_ids: list[int]) -> dict[int, QuarterlyReport]:
+    """The division's reports for these periods, by period, in one statement."""
+    return {found.period_id: found for found in db.session.scalars(
+        select(QuarterlyReport).where(QuarterlyReport.division_id == division.id,
+                                      QuarterlyReport.period_id.in_(period_ids)))}
 
 
 def period(period_id: int) -> ReportingPeriod | None:

@@ -2,6 +2,7 @@
 two people editing at once, and one division's lead guessing another's addresses."""
 import csv
 import io
+from datetime import date
 
 import pytest
 
@@ -201,3 +202,30 @@ def test_the_operation_itself_refuses_a_lead_writing_another_divisions_report(ap
                         date.today())
         db.session.rollback()
     assert report_row(app, ids["other_report"]) == before
+
+
+def test_the_division_export_reads_a_fixed_number_of_statements(app, client, city, count_statements):
+    from portal.adoption.operations import open_period
+    from portal.auth.models import User
+
+    lead, _other, steward, ids = city
+    sign_in(client, lead)
+    path = f"/adoption/divisions/{ids['division']}/export.csv"
+    client.get(path)
+    with count_statements() as one_quarter:
+        client.get(path)
+    with app.test_request_context():
+        for quarter in (1, 2, 3):
+            open_period(2024, quarter, date(2024, 12, 31), db.session.get(User, steward.id))
+        db.session.commit()
+    with count_statements() as four_quarters:
+        rows = list(csv.reader(io.StringIO(client.get(path).get_data(as_text=True).lstrip("\ufeff"))))
+    assert four_quarters.count == one_quarter.count
+    assert {row[0] for row in rows[1:]} == {"2024 Q1", "2024 Q2", "2024 Q3", ids_period_name(app, ids)}
+
+
+def ids_period_name(app, ids) -> str:
+    from portal.adoption.models import ReportingPeriod
+
+    with app.test_request_context():
+        return db.session.get(ReportingPeriod, ids["period"]).name
