@@ -12,6 +12,7 @@ from .config import settings_for
 from .database import configure_sqlite
 from . import templating
 from .formatting import FILTERS, reader_language
+from .forms import write_attributes_quickly
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .security import (PUBLIC, PortalSessionInterface, allow_marked_uploads, apply_security_headers,
                        refuse_nul_bytes)
@@ -46,6 +47,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     if app.config.get("TRUSTED_PROXIES"):
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    write_attributes_quickly()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
     login_manager.init_app(app)

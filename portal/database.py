@@ -40,6 +40,16 @@ def writes_when_read(view: Callable) -> Callable:
     return view
 
 
+def commit_keeping_loaded(session: Session) -> None:
+    """Commits without expiring what the session has loaded, for a page that writes only a note of who looked and
+    then shows what it had already read: the rows it shows did not change, so reading them again is waste."""
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 @event.listens_for(Session, "after_commit")
 def _note_the_write_is_done(_session: Session) -> None:
     if has_request_context():

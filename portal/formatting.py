@@ -4,7 +4,7 @@ Timestamps are stored in UTC and shown in the portal's time zone (America/Toront
 worked out once per process, as reports format hundreds of figures."""
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -75,7 +75,13 @@ def _date(value: date | datetime | None, width: str, first_of_month: str) -> str
         return EMPTY
     formats = _formats()
     day = _day(value, formats)
-    return babel_date(day, first_of_month if formats.french and day.day == 1 else width, locale=formats.locale)
+    return _written_day(day, first_of_month if formats.french and day.day == 1 else width, formats.locale)
+
+
+@lru_cache(maxsize=4096)
+def _written_day(day: date, pattern: str, locale: Locale) -> str:
+    """Babel's pattern formatting is slow for lists of dates, and the same days recur."""
+    return babel_date(day, pattern, locale=locale)
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -144,7 +150,13 @@ def number(value: int | float | None, formats: ReaderFormats | None = None) -> s
     formats = formats or _formats()
     if isinstance(value, int):
         return f"{value:,}".replace(",", formats.group)
-    return format_decimal(value, locale=formats.locale)
+    return _written_decimal(value, formats.locale)
+
+
+@lru_cache(maxsize=4096)
+def _written_decimal(value: float, locale: Locale) -> str:
+    """Scores and rates are rounded, so the same few values recur down a table."""
+    return format_decimal(value, locale=locale)
 
 
 def month_name(value: date | None) -> str:

@@ -9,6 +9,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from ..kept import kept
 from .inquiry_log import CHANNELS
 from .models import Phase, PhaseStatus
 
@@ -18,6 +19,7 @@ LONGEST_TEXT = 2000
 WHOLE = re.compile(r"^-?\d+$")
 DECIMAL = re.compile(r"^-?\d+([.,]\d+)?$")
 SPACES = re.compile(r"[\s\u00a0\u202f]")
+_FORM_CLASSES: dict[tuple, type] = kept({})
 
 
 def _revision(required: bool = True) -> IntegerField:
@@ -126,8 +128,8 @@ class ReportForm(FlaskForm):
                 if answer["value"] is not None or answer.get("evidence")}
 
 
-def report_form(indicators: list[dict], language: str, **kwargs) -> ReportForm:
-    """A ReportForm class made for these indicators (fields depend on the period's definition)."""
+def _report_form_class(indicators: list[dict], language: str) -> type[ReportForm]:
+    """A ReportForm class with a field per indicator of the period (fields depend on the period's definition)."""
 
     class PeriodReportForm(ReportForm):
         pass
@@ -145,7 +147,16 @@ def report_form(indicators: list[dict], language: str, **kwargs) -> ReportForm:
         if indicator["evidence"]:
             setattr(PeriodReportForm, f"evidence-{indicator['key']}",
                     TextAreaField(_l("Evidence"), validators=[Length(max=LONGEST_TEXT)]))
-    return PeriodReportForm(indicators=indicators, language=language, **kwargs)
+    return PeriodReportForm
+
+
+def report_form(indicators: list[dict], language: str, **kwargs) -> ReportForm:
+    """The form for these indicators; its class is made once per definition and language and then kept."""
+    key = (language, tuple((item["key"], item["kind"], item["evidence"], item["title"][language])
+                           for item in indicators))
+    if key not in _FORM_CLASSES:
+        _FORM_CLASSES[key] = _report_form_class(indicators, language)
+    return _FORM_CLASSES[key](indicators=indicators, language=language, **kwargs)
 
 
 def initial_data(indicators: list[dict], answers: dict, revision: int | None) -> dict:

@@ -8,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import utcnow
 from ..enums import TitledEnum, enum_column
 from ..extensions import db
+from ..formatting import reader_language
+from ..kept import kept
+
+_QUARTER_NAMES: dict[tuple[int, int, str], str] = kept({})
 
 
 class Phase(TitledEnum):
@@ -124,8 +128,12 @@ class ReportingPeriod(db.Model):
 
     @property
     def name(self) -> str:
-        """The quarter in the reader's language: 2026 Q3, T3 2026."""
-        return _("%(year)s Q%(quarter)s", year=str(self.year), quarter=self.quarter)
+        """The quarter in the reader's language: 2026 Q3, T3 2026 (written once per process and language, as
+        charts and tables name each quarter dozens of times)."""
+        key = (self.year, self.quarter, reader_language())
+        if key not in _QUARTER_NAMES:
+            _QUARTER_NAMES[key] = _("%(year)s Q%(quarter)s", year=str(self.year), quarter=self.quarter)
+        return _QUARTER_NAMES[key]
 
     @property
     def months(self) -> list[date]:

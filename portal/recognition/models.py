@@ -101,6 +101,9 @@ class Cycle(db.Model):
     def category(self, key: str) -> dict | None:
         return next((found for found in self.definition["categories"] if found["key"] == key), None)
 
+    def category_titles(self, language: str) -> dict[str, str]:
+        return {found["key"]: found["title"][language] for found in self.definition["categories"]}
+
 
 class CommitteeMember(db.Model):
     __tablename__ = "committee_members"
@@ -190,6 +193,10 @@ class Nomination(db.Model):
 
     def names(self) -> str:
         return ", ".join(nominee.user.full_name for nominee in self.nominees)
+
+# The committee's list in its order, read a page at a time without sorting the cycle (SQLite, which puts NULLs
+# last in a descending index; PostgreSQL puts them first there, so it sorts the cycle's rows it finds by the index).
+Index("ix_nominations_ranking", Nomination.cycle_id, Nomination.combined_score.desc(), Nomination.id)
 
 
 class Nominee(db.Model):

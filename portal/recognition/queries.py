@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy import and_, exists, extract, func, or_, select
 
 from ..auth.models import Division, User, UserRole
 from ..extensions import db
@@ -71,14 +71,15 @@ def state_counts(cycle_ids: list[int]) -> dict[int, dict[NominationState, int]]:
     return counts
 
 
-def _visible_to(reviewer: User):
-    """Conditions that leave out what the reviewer may not review: their division, and declared conflicts."""
-    conditions = [not_(exists().where(Conflict.nomination_id == Nomination.id, Conflict.reviewer_id == reviewer.id))]
+def _visible_to(reviewer: User, cycle: Cycle):
+    """Conditions that leave out what the reviewer may not review: their division, and declared conflicts. Each
+    exclusion is one list read once, not a lookup per nomination."""
+    conditions = [Nomination.id.not_in(select(Conflict.nomination_id).where(Conflict.reviewer_id == reviewer.id))]
     if reviewer.division_id is not None:
         conditions += [or_(Nomination.nominator_division_id.is_(None),
                            Nomination.nominator_division_id != reviewer.division_id),
-                       not_(exists().where(Nominee.nomination_id == Nomination.id,
-                                           Nominee.division_id == reviewer.division_id))]
+                       Nomination.id.not_in(select(Nominee.nomination_id).where(
+                           Nominee.division_id == reviewer.division_id, Nominee.cycle_id == cycle.id))]
     return and_(*conditions)
 
 
@@ -102,7 +103,7 @@ def review_page(cycle: Cycle, reviewer: User, state: NominationState | None, pag
     rows = db.session.execute(
         select(Nomination.id, Nomination.state, Nomination.category_key, Nomination.team_name,
                Nomination.combined_score, Nomination.reviewer_count)
-        .where(Nomination.cycle_id == cycle.id, Nomination.state.in_(states), _visible_to(reviewer))
+        .where(Nomination.cycle_id == cycle.id, Nomination.state.in_(states), _visible_to(reviewer, cycle))
         .order_by(Nomination.combined_score.desc().nulls_last(), Nomination.id)
         .limit(per_page + 1).offset((page - 1) * per_page)).all()
     shown = rows[:per_page]
@@ -151,15 +152,17 @@ def showcase_choices() -> tuple[list[Division], list[tuple[str, dict]], list[int
     divisions = list(db.session.scalars(select(Division).order_by(Division.name_en)))
     categories = [(f"{found.slug}:{category['key']}", category["title"])
                   for found in programmes() for category in found.definition["categories"]]
-    years = sorted({decided.year for decided in db.session.scalars(
-        select(Nomination.decided_at).where(Nomination.story_published.is_(True)))}, reverse=True)
+    decided_in = extract("year", Nomination.decided_at)
+    years = [int(year) for year in db.session.scalars(select(decided_in).distinct()
+                                                       .where(Nomination.story_published.is_(True))
+                                                       .order_by(decided_in.desc()))]
     return divisions, categories, years
 
 
 def stories(chosen: ShowcaseFilter, page: int, per_page: int) -> tuple[list[Story], bool]:
     """Awarded nominations whose nominees all agreed, newest first, one page and whether more follow."""
-    query = (select(Nomination.id, Programme.definition, Cycle.name, Nomination.category_key, Nomination.team_name,
-                    Nomination.citation, Nomination.language, Nomination.decided_at)
+    query = (select(Nomination.id, Programme.id.label("programme_id"), Cycle.name, Nomination.category_key,
+                    Nomination.team_name, Nomination.citation, Nomination.language, Nomination.decided_at)
              .join(Cycle, Cycle.id == Nomination.cycle_id).join(Programme, Programme.id == Cycle.programme_id)
              .where(Nomination.story_published.is_(True)))
     if chosen.division is not None:
@@ -180,13 +183,16 @@ def stories(chosen: ShowcaseFilter, page: int, per_page: int) -> tuple[list[Stor
             .join(User, User.id == Nominee.user_id).outerjoin(Division, Division.id == Nominee.division_id)
             .where(Nominee.nomination_id.in_(list(people))).order_by(Nominee.nomination_id, Nominee.position)):
         people[nomination_id].append((full_name, name_en or "", name_fr or ""))
+    definitions = dict(db.session.execute(select(Programme.id, Programme.definition).where(
+        Programme.id.in_({row.programme_id for row in shown}))).all())
     found = []
     for row in shown:
-        category = next((item for item in row.definition["categories"] if item["key"] == row.category_key), None)
+        definition = definitions[row.programme_id]
+        category = next((item for item in definition["categories"] if item["key"] == row.category_key), None)
         named = people[row.id]
         divisions = {language: ", ".join(dict.fromkeys(person[index] for person in named if person[index]))
                      for language, index in (("en", 1), ("fr", 2))}
-        found.append(Story(row.id, row.definition["title"], row.name, category["title"] if category else {},
+        found.append(Story(row.id, definition["title"], row.name, category["title"] if category else {},
                            row.team_name, ", ".join(person[0] for person in named), divisions, row.citation,
                            row.language, row.decided_at))
     return found, len(rows) > per_page

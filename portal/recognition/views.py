@@ -8,7 +8,7 @@ from .. import mailer
 from ..auth.models import User
 from ..auth.name_search import find_colleagues, searchable
 from ..auth.queries import all_divisions, visible_division
-from ..database import writes_when_read
+from ..database import commit_keeping_loaded, writes_when_read
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
@@ -111,7 +111,8 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
         score=score if scoring else None, decision=(decision or DecisionForm(data={"revision": nomination.revision}))
         if deciding else None, revision=RevisionForm(data={"revision": nomination.revision}),
         conflict=ConflictForm() if scoring else None, can_withdraw=nomination.can_withdraw(current_user, today),
-        text=text, found=_colleagues(text), searched=bool(text), person=PersonForm(), rubric=rubric,
+        text=text, found=_colleagues(text), searched=bool(text), person=PersonForm() if editing else None,
+        rubric=rubric,
         category=nomination.cycle.category(nomination.category_key) if nomination.category_key else None,
         reviewing=nomination.cycle.is_reviewer(current_user), cycle_closed=nomination.cycle.is_closed(today),
         words=word_count(form.citation.data) if form is not None else 0), status
@@ -123,7 +124,7 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
 def nomination(nomination_id: int):
     found, declared = _nomination(nomination_id)
     operations.record_view(found, current_user)
-    db.session.commit()
+    commit_keeping_loaded(db.session())
     return _nomination_page(found, declared)
 
 
@@ -306,6 +307,10 @@ def consent(nomination_id: int):
     return redirect(url_for("recognition.my_awards"))
 
 
+# Stories are read one after another, not scanned like a table: fewer of them make a page.
+STORIES_PER_PAGE = 20
+
+
 def _whole_number(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
@@ -320,7 +325,7 @@ def showcase():
     chosen = queries.ShowcaseFilter(_whole_number("division"), category if category in dict(categories) else None,
                                     year if year is not None and MINYEAR <= year < MAXYEAR else None)
     page = requested_page()
-    found, has_next = queries.stories(chosen, page, current_app.config["PAGE_SIZE"])
+    found, has_next = queries.stories(chosen, page, min(current_app.config["PAGE_SIZE"], STORIES_PER_PAGE))
     return render_template("recognition/showcase.html", stories=found, has_next=has_next, page=page, chosen=chosen,
                            divisions=divisions, categories=categories, years=years, language=reader_language())
 

@@ -300,6 +300,29 @@ def test_scores_combine_by_weight_and_a_declared_conflict_removes_them(app, clie
         assert db.session.get(Nomination, ids["others_nomination"]).reviewer_count == 0
 
 
+def test_the_review_list_ranks_by_combined_score_with_unscored_last_page_after_page(app, client, city, monkeypatch):
+    from portal.recognition.models import Nomination, NominationState
+
+    nominator, _colleague, ids = city
+    with app.app_context():
+        for team, combined in (("Team unscored", None), ("Team sixty A", 60.0), ("Team eighty", 80.0),
+                               ("Team sixty B", 60.0), ("Team twelve", 12.5)):
+            db.session.add(Nomination(cycle_id=ids["closed_cycle"], nominator_id=nominator.id, team_name=team,
+                                      category_key="simple-and-convenient", citation="Kept the counter open.",
+                                      state=NominationState.SUBMITTED, combined_score=combined,
+                                      reviewer_count=0 if combined is None else 1))
+        db.session.commit()
+    sign_in_as(client, app, reviewer_of(app, ids))
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 4)
+    shown = []
+    for number in (1, 2):
+        rows = page(client.get(f"/recognition/review/{ids['closed_cycle']}?page={number}")).select("tbody tr")
+        shown += [(row.find("th").get_text(strip=True), row.find_all("td")[0].get_text(strip=True)) for row in rows]
+    assert [team for team, _rank in shown] == ["Team eighty", "Team sixty A", "Team sixty B", "Team twelve",
+                                               "Noa Nominee", "Team unscored"]
+    assert [rank for _team, rank in shown] == ["1", "2", "3", "4", "5", "6"]
+
+
 def decide(client, nomination_id, outcome, reason, revision=None):
     path = f"/recognition/nominations/{nomination_id}"
     soup = page(client.get(path))
