@@ -150,12 +150,12 @@ def number(value: int | float | None, formats: ReaderFormats | None = None) -> s
     formats = formats or _formats()
     if isinstance(value, int):
         return f"{value:,}".replace(",", formats.group)
-    return _written_decimal(value, formats.locale)
+    return _written_decimal(value or 0.0, formats.locale)
 
 
 @lru_cache(maxsize=4096)
 def _written_decimal(value: float, locale: Locale) -> str:
-    """Scores and rates are rounded, so the same few values recur down a table."""
+    """Scores and rates are rounded, so the same few values recur down a table; a negative zero comes as 0.0."""
     return format_decimal(value, locale=locale)
 
 

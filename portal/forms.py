@@ -5,6 +5,7 @@ from wtforms import widgets
 from wtforms.widgets import core
 
 ORIGINAL_HTML_PARAMS = core.html_params
+QUOTE, ESCAPED_QUOTE = Markup('"'), Markup("&quot;")
 
 
 def render_form(template: str, form, **context):
@@ -20,7 +21,7 @@ def html_params(**attributes) -> Markup:
         if value is False:
             continue
         name = escape(core.clean_key(key))
-        written.append(name if value is True else f'{name}="{escape(value)}"')
+        written.append(name if value is True else f'{name}="{escape(value).replace(QUOTE, ESCAPED_QUOTE)}"')
     return Markup(" ".join(written))
 
 

@@ -46,3 +46,8 @@ def test_short_date_writes_what_babel_would(app, day, locale):
     pattern = "d'er' MMM y" if locale == "fr_CA" and day.day == 1 else "medium"
     with app.test_request_context(), force_locale(locale):
         assert short_date(day) == format_date(day, pattern, locale=locale)
+
+
+def test_a_negative_zero_reads_as_zero_whichever_comes_first(app):
+    with app.test_request_context(), force_locale("en_CA"):
+        assert (number(-0.0), number(0.0), number(-0.0), number(2.5)) == ("0", "0", "0", "2.5")
