@@ -13,6 +13,7 @@ from .database import configure_sqlite
 from . import templating
 from .formatting import FILTERS, reader_language
 from .forms import write_attributes_quickly
+from .navigation import site_navigation
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .security import (PUBLIC, PortalSessionInterface, allow_marked_uploads, apply_security_headers,
                        refuse_nul_bytes)
@@ -142,4 +143,5 @@ def _register_template_helpers(app: Flask) -> None:
                 "learner_endpoints": LEARNER_PAGES, "learning_report_endpoints": REPORT_PAGES}
 
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["site_navigation"] = site_navigation
     templating.install(app)

@@ -32,8 +32,9 @@ class AuditFilterForm(FlaskForm):
     end = DateField(_l("On or before"), validators=[Optional()])
 
     def __init__(self, actions: dict[str, str], **kwargs):
+        """`actions`: each action's name, in the order the list shows them."""
         super().__init__(**kwargs)
-        self.action.choices = [("", _l("Every kind")), *sorted(actions.items(), key=lambda item: item[1])]
+        self.action.choices = [("", _l("Every kind")), *actions.items()]
 
     def validate_action(self, field) -> None:
         if field.data and field.data not in dict(field.choices):

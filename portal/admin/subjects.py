@@ -1,10 +1,10 @@
 """What an audit entry is about, in words and with a link where there is a page for it."""
 from dataclasses import dataclass
+from typing import Protocol
 
 from flask import url_for
 from flask_babel import gettext as _
 
-from ..auth.models import User
 from ..formatting import reader_language
 from ..learning.queries import current_modules
 from ..promise.models import DocumentKind
@@ -16,7 +16,13 @@ class Subject:
     url: str | None = None
 
 
-def _person(user: User) -> Subject:
+class Person(Protocol):
+    id: int
+    full_name: str
+    email: str
+
+
+def _person(user: Person) -> Subject:
     return Subject(f"{user.full_name} ({user.email})", url_for("admin.user_roles", user_id=user.id))
 
 
@@ -40,7 +46,7 @@ def _module(reference: str) -> Subject:
                    url_for("learning.module", slug=slug))
 
 
-def describe(subject: str, users_by_id: dict[int, User], users_by_email: dict[str, User]) -> Subject:
+def describe(subject: str, users_by_id: dict[int, Person], users_by_email: dict[str, Person]) -> Subject:
     kind, _sep, reference = subject.partition(":")
     if kind == "user" and reference.isdigit():
         user = users_by_id.get(int(reference))

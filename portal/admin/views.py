@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..audit import ACTION_TITLES, action_title
+from ..audit import action_title, action_titles
 from ..auth.models import User
 from ..csv_export import csv_response
 from ..extensions import db
@@ -22,7 +22,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _audit_filter() -> tuple[AuditFilterForm, queries.AuditFilter]:
     """The filters from the address; when any is wrong, the form shows why and nothing is filtered."""
-    form = AuditFilterForm({action: action_title(action) for action in ACTION_TITLES}, formdata=request.args)
+    form = AuditFilterForm(action_titles(), formdata=request.args)
     if not request.args or not form.validate():
         return form, queries.AuditFilter()
     return form, queries.AuditFilter(form.action.data or None, form.person.data or None, form.start.data,
@@ -38,11 +38,12 @@ def audit_log():
     by_id, by_email = queries.people_named_in(entries)
     rows = [(entry, action_title(entry.action), describe(entry.subject, by_id, by_email)) for entry in entries]
     table = render_part("admin/_audit_table.html", tuple(
-        (entry.id, entry.actor.full_name if entry.actor else None, entry.actor.email if entry.actor else None,
-         title, subject) for entry, title, subject in rows), rows=rows) if rows else None
+        (entry.id, entry.actor_name, entry.actor_email, title, subject) for entry, title, subject in rows),
+        rows=rows) if rows else None
     filters = {name: value for name, value in request.args.items() if name != "page"} if not form.errors else {}
+    blank_filters = None if filters or form.errors else render_part("admin/_audit_filters.html", (), form=form)
     return render_form("admin/audit_log.html", form, table=table, page=page, has_next=has_next, filters=filters,
-                       filtered=chosen != queries.AuditFilter())
+                       filtered=chosen != queries.AuditFilter(), blank_filters=blank_filters)
 
 
 @bp.route("/audit.csv")
@@ -54,10 +55,8 @@ def audit_log_csv():
 
     def rows():
         for entry in queries.audit_entries(chosen):
-            actor = entry.actor
-            yield (entry.occurred_at.isoformat(timespec="seconds"), actor.full_name if actor else "",
-                   actor.email if actor else "", action_title(entry.action), entry.action, entry.subject,
-                   entry.ip_address or "")
+            yield (entry.occurred_at.isoformat(timespec="seconds"), entry.actor_name or "", entry.actor_email or "",
+                   action_title(entry.action), entry.action, entry.subject, entry.ip_address or "")
 
     return csv_response(f"audit-log-{date.today().isoformat()}.csv", header, rows())
 
