@@ -18,7 +18,7 @@ def test_each_reader_sees_their_own_name_links_and_token(app, factory, content):
     sign_in(second, staff)
     name, links, current, token = _navigation(first, "/promise")
     assert name == "Rosa <b>Roy</b> & Co" and "Administration" in links and current == ["Service Promise"]
-    other_name, other_links, other_current, other_token = _navigation(second, "/promise")
+    other_name, other_links, _current, other_token = _navigation(second, "/promise")
     assert other_name == "Omar Patel" and "Administration" not in other_links and token != other_token
     assert "À faire" in other_links
     assert _navigation(first, "/")[2] == ["To do"]
