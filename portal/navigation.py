@@ -2,7 +2,7 @@
 
 Which link is current depends on the page's endpoint and document kind; which links show, on the reader's
 permissions. The reader's name and the sign-out form's token are personal, so the kept part holds markers that
-are replaced with them (escaped)."""
+are replaced with them (escaped), the name last so that nothing in a name is taken for a marker."""
 from flask import render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -22,4 +22,4 @@ def site_navigation() -> Markup:
     key = (request.endpoint, str(kind) if kind else None, allowed, reader_language())
     part = _KEPT.get(key, lambda: Markup(render_template("_navigation.html", allowed=allowed, name=NAME_MARKER,
                                                          token=TOKEN_MARKER)))
-    return part.replace(NAME_MARKER, current_user.full_name).replace(TOKEN_MARKER, generate_csrf())
+    return part.replace(TOKEN_MARKER, generate_csrf()).replace(NAME_MARKER, current_user.full_name)

@@ -25,3 +25,17 @@ def test_each_reader_sees_their_own_name_links_and_token(app, factory, content):
     assert _navigation(first, "/standards")[2] == ["Service Standards"]
     signed_out = first.post("/logout", data={"csrf_token": _navigation(first, "/")[3]})
     assert signed_out.status_code == 302 and first.get("/").status_code == 302
+
+
+def test_readers_who_share_a_kept_navigation_each_see_their_own_name_and_token(app, factory, content):
+    """Same roles, language and page, so the same kept part: only the name and the token differ."""
+    readers = [factory.user(name="Léa Lavoie"), factory.user(name="form-token-goes-here reader-name-goes-here")]
+    seen = []
+    for reader in readers:
+        client = app.test_client()
+        sign_in(client, reader)
+        name, links, current, token = _navigation(client, "/promise")
+        seen.append((name, token))
+        assert current == ["Service Promise"] and "Administration" not in links
+    assert [name for name, _token in seen] == ["Léa Lavoie", "form-token-goes-here reader-name-goes-here"]
+    assert seen[0][1] != seen[1][1] and "goes-here" not in seen[0][1] + seen[1][1]
