@@ -42,18 +42,13 @@ _TITLES_BY_LANGUAGE: dict[str, dict[str, str]] = kept({})
 
 def action_titles() -> dict[str, str]:
     """Every action's name in the reader's language, in the order of the names, translated once per process and
-    language."""
+    language; an action nobody named shows as recorded."""
     language = reader_language()
     titles = _TITLES_BY_LANGUAGE.get(language)
     if titles is None or len(titles) != len(ACTION_TITLES):
         translated = ((name, str(title)) for name, title in ACTION_TITLES.items())
         titles = _TITLES_BY_LANGUAGE[language] = dict(sorted(translated, key=lambda item: item[1]))
     return titles
-
-
-def action_title(action: str) -> str:
-    """The action's name in the reader's language; an action nobody named shows as recorded."""
-    return action_titles().get(action, action)
 
 
 def _current_actor_id() -> int | None:

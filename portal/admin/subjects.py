@@ -6,7 +6,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from ..formatting import reader_language
-from ..learning.queries import current_modules
+from ..learning.queries import PublishedModule
 from ..promise.models import DocumentKind
 
 
@@ -37,16 +37,22 @@ def _document(reference: str) -> Subject:
                    url_for("promise.version", kind=kind, major=major, minor=minor))
 
 
-def _module(reference: str) -> Subject:
+def _module(reference: str, modules: dict[str, PublishedModule]) -> Subject:
     slug, _at, label = reference.partition("@")
-    module = current_modules().get(slug)
+    module = modules.get(slug)
     if module is None:
         return Subject(reference)
     return Subject(_("%(title)s, version %(version)s", title=module.title[reader_language()], version=label),
                    url_for("learning.module", slug=slug))
 
 
-def describe(subject: str, users_by_id: dict[int, Person], users_by_email: dict[str, Person]) -> Subject:
+def names_module(subject: str) -> bool:
+    return subject.startswith("module:")
+
+
+def describe(subject: str, users_by_id: dict[int, Person], users_by_email: dict[str, Person],
+             modules: dict[str, PublishedModule]) -> Subject:
+    """The subject in words, with the people and current modules it may name (see names_module)."""
     kind, _sep, reference = subject.partition(":")
     if kind == "user" and reference.isdigit():
         user = users_by_id.get(int(reference))
@@ -54,7 +60,7 @@ def describe(subject: str, users_by_id: dict[int, Person], users_by_email: dict[
     if kind == "document" and reference:
         return _document(reference)
     if kind == "module" and reference:
-        return _module(reference)
+        return _module(reference, modules)
     if subject in users_by_email:
         return _person(users_by_email[subject])
     if subject == "divisions":

@@ -4,18 +4,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..audit import action_title, action_titles
+from ..audit import action_titles
 from ..auth.models import User
 from ..csv_export import csv_response
 from ..extensions import db
 from ..forms import render_form
-from ..fragments import render_part
+from ..fragments import render_part, render_part_made
+from ..learning.queries import current_modules
 from ..pagination import page_count, requested_page
 from ..security import Role, requires
 from ..auth import operations
 from . import queries
 from .forms import AuditFilterForm, RolesForm
-from .subjects import describe
+from .subjects import describe, names_module
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,10 +37,16 @@ def audit_log():
     page = requested_page()
     entries, has_next = queries.audit_page(chosen, page, current_app.config["PAGE_SIZE"])
     by_id, by_email = queries.people_named_in(entries)
-    rows = [(entry, action_title(entry.action), describe(entry.subject, by_id, by_email)) for entry in entries]
-    table = render_part("admin/_audit_table.html", tuple(
-        (entry.id, entry.actor_name, entry.actor_email, title, subject) for entry, title, subject in rows),
-        rows=rows) if rows else None
+    modules = current_modules() if any(names_module(entry.subject) for entry in entries) else {}
+
+    def described() -> dict:
+        titles = action_titles()
+        return {"rows": [(entry, titles.get(entry.action, entry.action),
+                          describe(entry.subject, by_id, by_email, modules)) for entry in entries]}
+
+    key = (tuple(map(tuple, entries)), tuple(map(tuple, by_id.values())), tuple(map(tuple, by_email.values())),
+           tuple((slug, module.id) for slug, module in modules.items()))
+    table = render_part_made("admin/_audit_table.html", key, described) if entries else None
     filters = {name: value for name, value in request.args.items() if name != "page"} if not form.errors else {}
     blank_filters = None if filters or form.errors else render_part("admin/_audit_filters.html", (), form=form)
     return render_form("admin/audit_log.html", form, table=table, page=page, has_next=has_next, filters=filters,
@@ -53,10 +60,12 @@ def audit_log_csv():
     header = [_("When (UTC)"), _("Who"), _("E-mail address"), _("What"), _("Action code"), _("Subject"),
               _("From")]
 
+    titles = action_titles()
+
     def rows():
         for entry in queries.audit_entries(chosen):
             yield (entry.occurred_at.isoformat(timespec="seconds"), entry.actor_name or "", entry.actor_email or "",
-                   action_title(entry.action), entry.action, entry.subject, entry.ip_address or "")
+                   titles.get(entry.action, entry.action), entry.action, entry.subject, entry.ip_address or "")
 
     return csv_response(f"audit-log-{date.today().isoformat()}.csv", header, rows())
 

@@ -32,8 +32,7 @@ class Division(db.Model):
 
     def can_view(self, user: "User", area: str) -> bool:
         """Whether the user may see this division's figures in a reporting area (e.g. `attestation`)."""
-        visible = user.visible_division_ids(area)
-        return visible is None or self.id in visible
+        return user.sees_division(self.id, area)
 
 
 class User(UserMixin, db.Model):
@@ -74,6 +73,10 @@ class User(UserMixin, db.Model):
         if self.can(f"{area}.report") and self.division_id is not None:
             return frozenset({self.division_id})
         return frozenset()
+
+    def sees_division(self, division_id: int, area: str) -> bool:
+        visible = self.visible_division_ids(area)
+        return visible is None or division_id in visible
 
     def get_id(self) -> str:
         """The session names the user and the current session token, so rotating it ends sessions."""

@@ -1,4 +1,7 @@
 """Reads about people and divisions that every feature shares."""
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from ..extensions import db
@@ -16,6 +19,37 @@ def user_by_email(email: str) -> User | None:
 
 def all_divisions() -> list[Division]:
     return list(db.session.scalars(select(Division).order_by(Division.name_en)))
+
+
+@dataclass(frozen=True)
+class DivisionName:
+    """A division as reports name it: plain columns, not tracked by the session."""
+
+    id: int
+    code: str
+    name_en: str
+    name_fr: str
+
+    def name(self, language: str) -> str:
+        return self.name_fr if language == "fr" else self.name_en
+
+    def can_view(self, user: User, area: str) -> bool:
+        return user.sees_division(self.id, area)
+
+
+_DIVISION_NAMES = select(Division.id, Division.code, Division.name_en, Division.name_fr).order_by(Division.name_en)
+
+
+def division_names(division_ids: Iterable[int] | None = None) -> list[DivisionName]:
+    """Divisions by English name, all of them or those with these ids."""
+    query = _DIVISION_NAMES if division_ids is None else _DIVISION_NAMES.where(Division.id.in_(list(division_ids)))
+    return [DivisionName(*row) for row in db.session.execute(query)]
+
+
+def visible_division_name(code: str, user: User, area: str) -> DivisionName:
+    """As visible_division, read as plain columns, for a page that only names the division."""
+    row = db.session.execute(_DIVISION_NAMES.where(Division.code == code)).one_or_none()
+    return found_and_allowed(DivisionName(*row) if row else None, lambda found: found.can_view(user, area))
 
 
 def division_by_code(code: str) -> Division | None:

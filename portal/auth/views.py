@@ -1,6 +1,7 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from .. import mailer
 from ..extensions import db, limiter
@@ -23,11 +24,15 @@ def _failed(response) -> bool:
 
 
 def _start_session(user) -> None:
+    """A new session: of the signed-out one only the chosen language is kept. Its form secret is made now, with
+    the sign-in, rather than by the first page, which would otherwise have to write the session cookie again."""
     chosen_language = session.get("lang")
     session.clear()
     if chosen_language:
         operations.set_language(user, chosen_language)
     login_user(user)
+    g.pop("csrf_token", None)
+    generate_csrf()
 
 
 @bp.route("/login", methods=["GET", "POST"])

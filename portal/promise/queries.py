@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, case, exists, false, func, or_, select
+from sqlalchemy import and_, bindparam, case, false, func, literal_column, select
 
-from ..auth.models import Division, User
+from ..auth.models import User
+from ..auth.queries import DivisionName, division_names
 from ..extensions import db
 from ..formatting import shares
 from .models import Attestation, ChangeKind, DivisionTally, Document, DocumentKind, DocumentVersion
@@ -147,7 +148,7 @@ def tally_names(versions: dict[DocumentKind, PublishedVersion]) -> dict[str, str
 
 @dataclass(frozen=True)
 class DivisionAttestation:
-    division: Division
+    division: DivisionName
     staff: int
     attested: dict[DocumentKind, int]
     attested_all: int
@@ -168,10 +169,12 @@ def division_summary(versions: dict[DocumentKind, PublishedVersion],
     """Staff and attestation counts per division, read from the tallies kept with every change (two queries).
 
     A division whose tallies were never counted is counted from the rows instead."""
-    divisions_query = select(Division).order_by(Division.name_en)
-    if division_ids is not None:
-        divisions_query = divisions_query.where(Division.id.in_(list(division_ids)))
-    divisions = db.session.scalars(divisions_query).all()
+    return summary_of(versions, division_names(division_ids))
+
+
+def summary_of(versions: dict[DocumentKind, PublishedVersion],
+               divisions: list[DivisionName]) -> list[DivisionAttestation]:
+    """The summary of these divisions, in their order, from their tallies (one query)."""
     names = tally_names(versions)
     found: dict[int, dict[str, int]] = {}
     for division_id, name, count in db.session.execute(
@@ -205,6 +208,7 @@ def summary_key(versions: dict[DocumentKind, PublishedVersion], summary: list[Di
 SORT_ORDERS = ("name", "lowest", "highest")
 
 
+@lru_cache(maxsize=1024)
 def _alphabetical(text: str) -> str:
     """A sort key that files « Écoles » with E, as readers expect."""
     return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)).casefold()
@@ -241,12 +245,10 @@ def city_total(summary: list[DivisionAttestation]) -> CityTotal:
 def count_division_attestations(versions: dict[DocumentKind, PublishedVersion],
                                 division_ids: list[int] | None = None) -> list[DivisionAttestation]:
     """Staff and attestation counts per division counted from the rows, in three queries."""
-    divisions_query = select(Division).order_by(Division.name_en)
     staff_query = select(User.division_id, func.count(User.id)).where(User.active).group_by(User.division_id)
     if division_ids is not None:
-        divisions_query = divisions_query.where(Division.id.in_(division_ids))
         staff_query = staff_query.where(User.division_id.in_(division_ids))
-    divisions = db.session.scalars(divisions_query).all()
+    divisions = division_names(division_ids)
     staff = dict(db.session.execute(staff_query).all())
 
     kinds = list(versions)
@@ -281,16 +283,21 @@ class OutstandingStaff:
 
 @lru_cache(maxsize=32)
 def _outstanding(shape: tuple[tuple[int, ...], ...], paged: bool):
-    """Active staff of a division missing an attestation to any of these documents (each given by the version
-    ids that satisfy it), by name; built once per set of current versions."""
-    attested = [exists().where(Attestation.user_id == User.id, Attestation.version_id.in_(ids)) for ids in shape]
-    listed = (select(User.full_name, User.email, User.start_date, *attested)
-              .where(User.division_id == bindparam("division_id"), User.active, or_(*(~clause for clause in attested)))
-              .order_by(User.full_name, User.id))
+    """Active staff of a division missing an attestation to any of these documents (each given by the version ids
+    that satisfy it), by name, with a mask of the documents they did attest to (bit i for document i); built once
+    per set of current versions. One look at each person's attestations gives the whole mask."""
+    bit = case(*((Attestation.version_id.in_([literal_column(str(int(version_id))) for version_id in ids]), 1 << i)
+                 for i, ids in enumerate(shape)))
+    mask = (select(func.coalesce(func.sum(bit.distinct()), 0)).where(Attestation.user_id == User.id)
+            .correlate(User).scalar_subquery())
+    staff = (select(User.full_name, User.email, User.start_date, User.id, mask.label("mask"))
+             .where(User.division_id == bindparam("division_id"), User.active).subquery())
+    listed = (select(staff.c.full_name, staff.c.email, staff.c.start_date, staff.c.mask)
+              .where(staff.c.mask != (1 << len(shape)) - 1).order_by(staff.c.full_name, staff.c.id))
     return listed.limit(bindparam("limit")).offset(bindparam("offset")) if paged else listed
 
 
-def outstanding_in_division(division: Division, versions: dict[DocumentKind, PublishedVersion],
+def outstanding_in_division(division_id: int, versions: dict[DocumentKind, PublishedVersion],
                             page: int, per_page: int | None) -> list[OutstandingStaff]:
     """Active staff of a division who still have a document to attest to, by name, one page at a time
     (every one of them when per_page is None). How many there are is the division's staff less those who
@@ -298,9 +305,10 @@ def outstanding_in_division(division: Division, versions: dict[DocumentKind, Pub
     if not versions:
         return []
     shape = tuple(version.equivalent_ids for version in versions.values())
-    parameters = {"division_id": division.id}
+    parameters = {"division_id": division_id}
     if per_page is not None:
         parameters.update(limit=per_page, offset=(page - 1) * per_page)
     kinds = list(versions)
-    return [OutstandingStaff(row[0], row[1], row[2], [kind for kind, done in zip(kinds, row[3:]) if not done])
-            for row in db.session.execute(_outstanding(shape, per_page is not None), parameters)]
+    return [OutstandingStaff(name, email, start_date, [kind for i, kind in enumerate(kinds) if not mask >> i & 1])
+            for name, email, start_date, mask in db.session.execute(_outstanding(shape, per_page is not None),
+                                                                     parameters)]

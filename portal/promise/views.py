@@ -4,12 +4,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.queries import visible_division
+from ..auth.queries import visible_division_name
 from ..csv_export import csv_response
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
-from ..fragments import render_part
+from ..fragments import render_part, render_part_made
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_response
 from ..security import requires
@@ -103,9 +103,9 @@ def report():
     order = request.args.get("sort", "name")
     order = order if order in queries.SORT_ORDERS else "name"
     summary = queries.sorted_summary(_visible_summary(versions), order, reader_language())
-    table = render_part("promise/_report_table.html", (order, queries.summary_key(versions, summary)),
-                        versions=versions, order=order, language=reader_language(), summary=summary,
-                        total=queries.city_total(summary))
+    table = render_part_made("promise/_report_table.html", (order, queries.summary_key(versions, summary)),
+                             lambda: {"versions": versions, "order": order, "language": reader_language(),
+                                      "summary": summary, "total": queries.city_total(summary)})
     return render_template("promise/report.html", summary=summary, order=order, table=table)
 
 
@@ -130,12 +130,12 @@ def report_csv():
 @bp.route("/attestation/<code>")
 @requires("attestation.report")
 def division_report(code: str):
-    division = visible_division(code, current_user, "attestation")
+    division = visible_division_name(code, current_user, "attestation")
     versions = queries.current_versions()
     page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]
-    outstanding = queries.outstanding_in_division(division, versions, page, per_page)
-    summary = queries.division_summary(versions, [division.id])[0]
+    outstanding = queries.outstanding_in_division(division.id, versions, page, per_page)
+    summary = queries.summary_of(versions, [division])[0]
     total = summary.staff - summary.attested_all
     table = render_part("promise/_outstanding_table.html", (tuple(versions), tuple(
         (item.full_name, item.email, item.start_date, tuple(item.missing)) for item in outstanding)),
@@ -147,8 +147,8 @@ def division_report(code: str):
 @bp.route("/attestation/<code>/export.csv")
 @requires("attestation.report")
 def division_report_csv(code: str):
-    division = visible_division(code, current_user, "attestation")
-    outstanding = queries.outstanding_in_division(division, queries.current_versions(), 1, None)
+    division = visible_division_name(code, current_user, "attestation")
+    outstanding = queries.outstanding_in_division(division.id, queries.current_versions(), 1, None)
     header = [_("Name"), _("E-mail address"), _("Start date"), _("Documents not attested")]
     rows = [(item.full_name, item.email, item.start_date.isoformat() if item.start_date else "",
              "; ".join(kind.title for kind in item.missing)) for item in outstanding]

@@ -45,6 +45,27 @@ def test_administrator_reads_the_audit_log_in_words(app, client, factory, conten
     assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, 20\d\d, \d{1,2}:\d\d [ap]\.m\. E[SD]T", rows[0][0])
 
 
+def test_the_log_shows_people_as_they_are_named_now(app, client, factory):
+    """The table of a page is kept, but under the names it shows: renaming the actor or the person an entry is
+    about shows the new names at once."""
+    admin = factory.user(roles=("admin",), name="Ada Admin")
+    target = factory.user(name="Tess Target")
+    sign_in(client, admin)
+    with app.app_context():
+        record("roles.change", f"user:{target.id}", actor_id=admin.id)
+        db.session.commit()
+    assert log_rows(client.get("/admin/"))[0][1:4] == [f"Ada Admin {admin.email}", "Roles changed",
+                                                       f"Tess Target ({target.email})"]
+    with app.app_context():
+        db.session.get(User, target.id).full_name = "Tess Renamed"
+        db.session.commit()
+    assert log_rows(client.get("/admin/"))[0][3] == f"Tess Renamed ({target.email})"
+    with app.app_context():
+        db.session.get(User, admin.id).full_name = "Ada Renamed"
+        db.session.commit()
+    assert log_rows(client.get("/admin/"))[0][1] == f"Ada Renamed {admin.email}"
+
+
 def test_the_log_filters_by_kind_person_and_dates(app, client, factory):
     admin = factory.user(roles=("admin",), name="Ada Admin")
     other = factory.user(name="Olga Other")

@@ -185,3 +185,17 @@ def test_sign_out_is_audited(app, client, factory):
     with app.app_context():
         entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert (entry.action, entry.subject, entry.actor_id) == ("auth.sign_out", user.email, user.id)
+
+
+def test_signing_in_makes_the_form_secret_so_pages_leave_the_session_cookie_alone(client, factory):
+    """The sign-in answer carries the new session with its form secret; the first pages then set no cookie, and the
+    token they show is accepted."""
+    signed_in = sign_in(client, factory.user())
+    assert "portal_session=" in signed_in.headers.get("Set-Cookie", "")
+    first = client.get("/")
+    again = client.get("/help")
+    assert first.status_code == again.status_code == 200
+    assert "Set-Cookie" not in first.headers and "Set-Cookie" not in again.headers
+    token = page(first).find("input", attrs={"name": "csrf_token"})["value"]
+    switched = client.post("/language", data={"csrf_token": token, "language": "fr", "next": "/"})
+    assert switched.status_code == 302

@@ -4,7 +4,7 @@ import pytest
 
 from portal.audit import AuditEntry
 from portal.extensions import db
-from portal.promise.models import Attestation
+from portal.promise.models import Attestation, DocumentVersion
 from portal.promise.operations import sync_content
 from tests.conftest import messages, page, post_form, sign_in
 
@@ -310,3 +310,25 @@ def test_reports_show_each_new_attestation_at_once(app, client, city):
     assert before == ["4", "0 % (0/4)", "0 % (0/4)", "0 % (0/4)", "0 % (0/4)"]
     assert shares_by_row(client, "/attestation/")["Division CXD"] == ["4", "25 % (1/4)", "25 % (1/4)", "25 % (1/4)", "25 % (1/4)"]
     assert "CXD 0" in listed and "CXD 0" not in shares_by_row(client, "/attestation/CXD")
+
+
+def test_the_outstanding_list_counts_two_minor_versions_of_one_document_once(app, client, factory, content,
+                                                                              tmp_path):
+    """Attesting to 2.0 and then 2.1 of the Promise is one document done, not two: the list still asks for the
+    others and never takes the Promise's two attestations for another document's one."""
+    sign_in(client, factory.user(name="Twice Promised"))
+    attest(client, "promise")
+    publish(app, tmp_path, "promise", "2.1", "minor")
+    with app.app_context():
+        person = db.session.scalar(db.select(Attestation.user_id))
+        newest = db.session.scalar(db.select(db.func.max(DocumentVersion.id)))
+        db.session.add(Attestation(user_id=person, version_id=newest, language="en"))
+        db.session.commit()
+    steward = app.test_client()
+    sign_in(steward, factory.user(roles=("steward",), division="PFR"))
+    rows = {row.th.get_text(): row.select("td")[-1].get_text(" ", strip=True)
+            for row in page(steward.get("/attestation/CXD")).select("tbody tr")}
+    assert "Twice Promised" in rows
+    assert "Service Promise" not in rows["Twice Promised"]
+    assert "Service Standards" in rows["Twice Promised"]
+    assert "Code of Conduct" in rows["Twice Promised"]
