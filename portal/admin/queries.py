@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import String, cast, func, literal, or_, select
+from sqlalchemy import String, bindparam, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..audit import AuditEntry
@@ -55,15 +55,26 @@ def _listed(chosen: AuditFilter):
     return _filtered(_LISTED, chosen).order_by(AuditEntry.id.desc())
 
 
+_PAGE_OF_ALL = _listed(AuditFilter()).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
 def audit_page(chosen: AuditFilter, page: int, per_page: int) -> tuple[list, bool]:
     """One page of entries, and whether an older page exists (no count of the whole log)."""
-    entries = db.session.execute(_listed(chosen).limit(per_page + 1).offset((page - 1) * per_page)).all()
+    bounds = {"limit": per_page + 1, "offset": (page - 1) * per_page}
+    if chosen == AuditFilter():
+        entries = db.session.execute(_PAGE_OF_ALL, bounds).all()
+    else:
+        entries = db.session.execute(_listed(chosen).limit(bounds["limit"]).offset(bounds["offset"])).all()
     return list(entries[:per_page]), len(entries) > per_page
 
 
 def audit_entries(chosen: AuditFilter):
     """Every entry the filter keeps, read in batches (for the CSV export)."""
     return db.session.execute(_listed(chosen).execution_options(yield_per=1000))
+
+
+_PEOPLE = select(User.id, User.full_name, User.email).where(
+    or_(User.id.in_(bindparam("ids", expanding=True)), User.email.in_(bindparam("emails", expanding=True))))
 
 
 def people_named_in(entries: list) -> tuple[dict, dict]:
@@ -74,8 +85,7 @@ def people_named_in(entries: list) -> tuple[dict, dict]:
     emails = {entry.subject for entry in entries if "@" in entry.subject}
     if not ids and not emails:
         return {}, {}
-    users = db.session.execute(select(User.id, User.full_name, User.email)
-                               .where(or_(User.id.in_(ids), User.email.in_(emails)))).all()
+    users = db.session.execute(_PEOPLE, {"ids": list(ids), "emails": list(emails)}).all()
     return {user.id: user for user in users}, {user.email: user for user in users}
 
 

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import defer, undefer
 
 from ..auth.models import Division, User, UserRole
@@ -294,16 +294,16 @@ def _compliance_period(ordered: list[ReportingPeriod]) -> ReportingPeriod | None
 
 
 _FIGURES = KeptByKey(32)
+_IN_PERIODS = QuarterlyReport.period_id.in_(bindparam("period_ids", expanding=True))
+_CHANGES = select(select(func.count()).select_from(QuarterlyReport).where(_IN_PERIODS).scalar_subquery(),
+                  select(func.coalesce(func.sum(QuarterlyReport.revision), 0)).where(_IN_PERIODS).scalar_subquery(),
+                  select(func.coalesce(func.max(ComplianceFigure.id), 0)).scalar_subquery())
 
 
 def changes(period_ids: list[int]) -> tuple:
     """What moves whenever a report or the compliance figures of these periods change, in one statement: every
     change to a report raises its revision, and figures are only ever replaced by new rows with new ids."""
-    reports = QuarterlyReport.period_id.in_(period_ids)
-    return tuple(db.session.execute(select(
-        select(func.count()).select_from(QuarterlyReport).where(reports).scalar_subquery(),
-        select(func.coalesce(func.sum(QuarterlyReport.revision), 0)).where(reports).scalar_subquery(),
-        select(func.coalesce(func.max(ComplianceFigure.id), 0)).scalar_subquery())).one())
+    return tuple(db.session.execute(_CHANGES, {"period_ids": list(period_ids)}).one())
 
 
 def _city_figures(ordered: list[ReportingPeriod]) -> tuple:

@@ -2,7 +2,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..security import found_and_allowed
@@ -38,17 +38,20 @@ class DivisionName:
 
 
 _DIVISION_NAMES = select(Division.id, Division.code, Division.name_en, Division.name_fr).order_by(Division.name_en)
+_DIVISION_NAMES_AMONG = _DIVISION_NAMES.where(Division.id.in_(bindparam("ids", expanding=True)))
+_DIVISION_NAME_BY_CODE = _DIVISION_NAMES.where(Division.code == bindparam("code"))
 
 
 def division_names(division_ids: Iterable[int] | None = None) -> list[DivisionName]:
     """Divisions by English name, all of them or those with these ids."""
-    query = _DIVISION_NAMES if division_ids is None else _DIVISION_NAMES.where(Division.id.in_(list(division_ids)))
-    return [DivisionName(*row) for row in db.session.execute(query)]
+    rows = db.session.execute(_DIVISION_NAMES) if division_ids is None else \
+        db.session.execute(_DIVISION_NAMES_AMONG, {"ids": list(division_ids)})
+    return [DivisionName(*row) for row in rows]
 
 
 def visible_division_name(code: str, user: User, area: str) -> DivisionName:
     """As visible_division, read as plain columns, for a page that only names the division."""
-    row = db.session.execute(_DIVISION_NAMES.where(Division.code == code)).one_or_none()
+    row = db.session.execute(_DIVISION_NAME_BY_CODE, {"code": code}).one_or_none()
     return found_and_allowed(DivisionName(*row) if row else None, lambda found: found.can_view(user, area))
 
 

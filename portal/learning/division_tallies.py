@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..auth.division_counts import (EVERY_DIVISION, attributes_changed, keep_counts, locked_divisions,
@@ -116,25 +116,29 @@ def refresh_all() -> None:
     refresh(None)
 
 
+_TALLIES = (select(LearningTally.division_id, LearningTally.name, LearningTally.count)
+            .where(LearningTally.division_id.in_(bindparam("ids", expanding=True)),
+                   LearningTally.name.in_(bindparam("names", expanding=True))))
+_OVERDUE = (select(LearningDue.division_id, LearningDue.name, func.sum(LearningDue.count))
+            .where(LearningDue.division_id.in_(bindparam("ids", expanding=True)),
+                   LearningDue.name.in_(bindparam("names", expanding=True)), LearningDue.due_on < bindparam("today"))
+            .group_by(LearningDue.division_id, LearningDue.name))
+
+
 def read_divisions(modules: dict[str, PublishedModule], division_ids: list[int], today: date) -> dict[int, dict[str, int]]:
     """Each division's figures by name, with `overdue:<due name>` as of today for every name of `LearningDue`
     (two reads). A division whose tallies were never counted is counted from the rows instead."""
     names = [f"{figure}:{module_key(module)}" for module in modules.values() for figure in FIGURES]
     due_names = [module_key(module) for module in modules.values()] + [anyone_due_name(modules)]
     found: dict[int, dict[str, int]] = {}
-    for division_id, name, count in db.session.execute(
-            select(LearningTally.division_id, LearningTally.name, LearningTally.count)
-            .where(LearningTally.division_id.in_(division_ids), LearningTally.name.in_(names))):
+    for division_id, name, count in db.session.execute(_TALLIES, {"ids": list(division_ids), "names": names}):
         found.setdefault(division_id, {})[name] = count
     complete = [division_id for division_id, figures in found.items() if len(figures) == len(names)]
     figures = {division_id: dict(found[division_id], **{f"overdue:{name}": 0 for name in due_names})
                for division_id in complete}
     if complete:
         for division_id, name, count in db.session.execute(
-                select(LearningDue.division_id, LearningDue.name, func.sum(LearningDue.count))
-                .where(LearningDue.division_id.in_(complete), LearningDue.name.in_(due_names),
-                       LearningDue.due_on < today)
-                .group_by(LearningDue.division_id, LearningDue.name)):
+                _OVERDUE, {"ids": complete, "names": due_names, "today": today}):
             figures[division_id][f"overdue:{name}"] = count
     missing = [division_id for division_id in division_ids if division_id not in figures]
     for division_id, division in count_divisions(modules, missing).items():

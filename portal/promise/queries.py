@@ -172,15 +172,18 @@ def division_summary(versions: dict[DocumentKind, PublishedVersion],
     return summary_of(versions, division_names(division_ids))
 
 
+_TALLIES = (select(DivisionTally.division_id, DivisionTally.name, DivisionTally.count)
+            .where(DivisionTally.name.in_(bindparam("names", expanding=True)),
+                   DivisionTally.division_id.in_(bindparam("ids", expanding=True))))
+
+
 def summary_of(versions: dict[DocumentKind, PublishedVersion],
                divisions: list[DivisionName]) -> list[DivisionAttestation]:
     """The summary of these divisions, in their order, from their tallies (one query)."""
     names = tally_names(versions)
     found: dict[int, dict[str, int]] = {}
     for division_id, name, count in db.session.execute(
-            select(DivisionTally.division_id, DivisionTally.name, DivisionTally.count)
-            .where(DivisionTally.name.in_(list(names.values())),
-                   DivisionTally.division_id.in_([division.id for division in divisions]))):
+            _TALLIES, {"names": list(names.values()), "ids": [division.id for division in divisions]}):
         found.setdefault(division_id, {})[name] = count
     complete = {division_id for division_id, counts in found.items() if len(counts) == len(names)}
     missing = [division.id for division in divisions if division.id not in complete]

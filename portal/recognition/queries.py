@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, extract, func, or_, select
+from sqlalchemy import and_, bindparam, exists, extract, func, or_, select
 
 from ..auth.models import Division, User, UserRole
 from ..extensions import db
@@ -71,16 +71,36 @@ def state_counts(cycle_ids: list[int]) -> dict[int, dict[NominationState, int]]:
     return counts
 
 
-def _visible_to(reviewer: User, cycle: Cycle):
+def _visible_to(in_a_division: bool):
     """Conditions that leave out what the reviewer may not review: their division, and declared conflicts. Each
     exclusion is one list read once, not a lookup per nomination."""
-    conditions = [Nomination.id.not_in(select(Conflict.nomination_id).where(Conflict.reviewer_id == reviewer.id))]
-    if reviewer.division_id is not None:
+    conditions = [Nomination.id.not_in(select(Conflict.nomination_id)
+                                       .where(Conflict.reviewer_id == bindparam("reviewer_id")))]
+    if in_a_division:
         conditions += [or_(Nomination.nominator_division_id.is_(None),
-                           Nomination.nominator_division_id != reviewer.division_id),
+                           Nomination.nominator_division_id != bindparam("division_id")),
                        Nomination.id.not_in(select(Nominee.nomination_id).where(
-                           Nominee.division_id == reviewer.division_id, Nominee.cycle_id == cycle.id))]
+                           Nominee.division_id == bindparam("division_id"),
+                           Nominee.cycle_id == bindparam("cycle_id")))]
     return and_(*conditions)
+
+
+def _review_list(in_a_division: bool):
+    return (select(Nomination.id, Nomination.state, Nomination.category_key, Nomination.team_name,
+                   Nomination.combined_score, Nomination.reviewer_count)
+            .where(Nomination.cycle_id == bindparam("cycle_id"),
+                   Nomination.state.in_(bindparam("states", expanding=True)), _visible_to(in_a_division))
+            .order_by(Nomination.combined_score.desc().nulls_last(), Nomination.id)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+_REVIEW_LIST = {in_a_division: _review_list(in_a_division) for in_a_division in (False, True)}
+_NOMINEE_NAMES = (select(Nominee.nomination_id, User.full_name).join(User, User.id == Nominee.user_id)
+                  .where(Nominee.nomination_id.in_(bindparam("ids", expanding=True)))
+                  .order_by(Nominee.nomination_id, Nominee.position))
+_SCORED_BY = (select(Score.nomination_id).distinct()
+              .where(Score.nomination_id.in_(bindparam("ids", expanding=True)),
+                     Score.reviewer_id == bindparam("reviewer_id")))
 
 
 @dataclass(frozen=True)
@@ -100,21 +120,15 @@ def review_page(cycle: Cycle, reviewer: User, state: NominationState | None, pag
                 per_page: int) -> tuple[list[ReviewRow], bool]:
     """The nominations this reviewer may review, best combined score first, one page and whether more follow."""
     states = [state] if state else list(SEEN_BY_COMMITTEE)
-    rows = db.session.execute(
-        select(Nomination.id, Nomination.state, Nomination.category_key, Nomination.team_name,
-               Nomination.combined_score, Nomination.reviewer_count)
-        .where(Nomination.cycle_id == cycle.id, Nomination.state.in_(states), _visible_to(reviewer, cycle))
-        .order_by(Nomination.combined_score.desc().nulls_last(), Nomination.id)
-        .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    rows = db.session.execute(_REVIEW_LIST[reviewer.division_id is not None], {
+        "cycle_id": cycle.id, "states": states, "reviewer_id": reviewer.id, "division_id": reviewer.division_id,
+        "limit": per_page + 1, "offset": (page - 1) * per_page}).all()
     shown = rows[:per_page]
     ids = [row.id for row in shown]
     names: dict[int, list[str]] = {nomination_id: [] for nomination_id in ids}
-    for nomination_id, full_name in db.session.execute(
-            select(Nominee.nomination_id, User.full_name).join(User, User.id == Nominee.user_id)
-            .where(Nominee.nomination_id.in_(ids)).order_by(Nominee.nomination_id, Nominee.position)):
+    for nomination_id, full_name in db.session.execute(_NOMINEE_NAMES, {"ids": ids}):
         names[nomination_id].append(full_name)
-    scored = set(db.session.scalars(select(Score.nomination_id).distinct()
-                                    .where(Score.nomination_id.in_(ids), Score.reviewer_id == reviewer.id)))
+    scored = set(db.session.scalars(_SCORED_BY, {"ids": ids, "reviewer_id": reviewer.id}))
     first = (page - 1) * per_page
     return [ReviewRow(row.id, first + number, row.state, row.category_key, row.team_name,
                       ", ".join(names[row.id]), row.combined_score, row.reviewer_count, row.id in scored)
