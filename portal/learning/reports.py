@@ -106,7 +106,7 @@ PEOPLES_CERTIFICATES = select(Certificate.user_id, Certificate.version_id).where
     Certificate.user_id.in_(bindparam("ids", expanding=True)))
 
 
-def overdue_in_division(division: Division, modules: dict[str, PublishedModule], page: int, per_page: int,
+def overdue_in_division(division_id: int, modules: dict[str, PublishedModule], page: int, per_page: int,
                         total: int, today: date | None = None) -> list[OverduePerson]:
     """A page of the division's active staff with at least one overdue module, by name; `total` is how many
     there are in all, as the division tallies count them (three statements)."""
@@ -116,7 +116,7 @@ def overdue_in_division(division: Division, modules: dict[str, PublishedModule],
     cutoffs = {f"cutoff_{number}": today - timedelta(days=module.due_within_days)
                for number, module in enumerate(modules.values())}
     people = db.session.execute(_overdue_people(_shape(modules)), {
-        "division_id": division.id, "limit": per_page, "offset": (page - 1) * per_page, **cutoffs}).all()
+        "division_id": division_id, "limit": per_page, "offset": (page - 1) * per_page, **cutoffs}).all()
     if not people:
         return []
     ids = [person.id for person in people]

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth.queries import visible_division
+from ..auth.queries import visible_division, visible_division_name
 from ..clock import explain_acknowledgement
 from ..csv_export import csv_response
 from ..database import writes_when_read
@@ -230,13 +230,13 @@ def report_csv():
 @bp.route("/learning/report/<code>")
 @requires("learning.report")
 def division_report(code: str):
-    division = visible_division(code, current_user, "learning")
+    division = visible_division_name(code, current_user, "learning")
     modules = queries.current_modules()
     page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]
     learning = reports.division_learning(modules, [division.id])[0]
     total = learning.overdue_people
-    overdue = reports.overdue_in_division(division, modules, page, per_page, total)
+    overdue = reports.overdue_in_division(division.id, modules, page, per_page, total)
     language = reader_language()
     module_table = render_part("learning/_division_modules.html", (
         tuple(module.id for module in modules.values()), tuple(learning.figures.values())),
