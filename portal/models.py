@@ -4,13 +4,13 @@ from .adoption.models import (ComplianceFigure, DivisionPhase, IndicatorSet, Inq
 from .audit import AuditEntry
 from .auth.models import Division, NameWord, User, UserRole
 from .learning.models import (Attempt, AttemptQuestion, Certificate, CertificateFile, LearningDue, LearningTally, Lesson,
-                              Module, ModuleVersion, Option, Question, QuestionTag, QuestionTally)
+                              Module, ModuleVersion, Option, Question, QuestionTag, QuestionTally, TallyMark)
 from .mailer import OutgoingMail
 from .promise.models import Attestation, DivisionTally, Document, DocumentText, DocumentVersion
 from .recognition.models import CommitteeMember, Conflict, Cycle, Nomination, Nominee, Programme, Score
 
 __all__ = ["Attempt", "AttemptQuestion", "Certificate", "CertificateFile", "LearningDue", "LearningTally", "Lesson",
-           "Module", "ModuleVersion", "Option", "Question", "QuestionTag", "QuestionTally", "AuditEntry", "Attestation",
+           "Module", "ModuleVersion", "Option", "Question", "QuestionTag", "QuestionTally", "TallyMark", "AuditEntry", "Attestation",
            "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "OutgoingMail", "User",
            "UserRole", "NameWord", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme",
            "Score", "ComplianceFigure", "DivisionPhase", "IndicatorSet", "Inquiry", "InquiryLog", "PhaseChange",

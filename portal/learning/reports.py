@@ -8,11 +8,13 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Division, User, UserRole
+from ..auth.queries import DivisionName
 from ..extensions import db
 from ..formatting import share
-from .models import Attempt, Certificate, QuestionTag, QuestionTally
+from .models import Attempt, Certificate, QuestionTag, QuestionTally, TallyMark
 from .division_tallies import FIGURES, anyone_due_name, module_key, read_divisions
 from .queries import PublishedModule
+from .tallies import QUESTION_TALLIES
 
 TAG_ORDER = tuple([f"promise-{n}" for n in range(1, 7)] + [f"standard-{n}" for n in range(1, 5)])
 
@@ -198,32 +200,36 @@ def question_analysis(module: PublishedModule) -> dict[int, RightShare]:
 @dataclass(frozen=True)
 class HeatMap:
     tags: tuple[str, ...]
-    rows: list[tuple[Division, dict[str, RightShare]]]
+    rows: list[tuple[DivisionName, dict[str, RightShare]]]
     totals: dict[str, RightShare]
 
-    @property
-    def key(self) -> tuple:
-        """Everything the heat map shows, as a key for a kept copy of it."""
-        return self.tags, tuple((division.id, division.name_en, division.name_fr, tuple(sorted(cells.items())))
-                                for division, cells in self.rows)
+
+_RIGHT_BY_DIVISION_AND_TAG = (
+    select(QuestionTally.division_id, QuestionTag.tag, func.sum(QuestionTally.answered),
+           func.sum(QuestionTally.answered_right))
+    .join(QuestionTag, QuestionTag.question_id == QuestionTally.question_id)
+    .where(QuestionTally.question_id.in_(bindparam("ids", expanding=True)))
+    .group_by(QuestionTally.division_id, QuestionTag.tag))
+_MARK = select(TallyMark.mark).where(TallyMark.name == QUESTION_TALLIES)
 
 
-def commitment_heat_map(modules: dict[str, PublishedModule]) -> HeatMap:
-    """First-attempt answers right per division and per commitment or standard, across the current modules
-    (two statements)."""
-    divisions = db.session.scalars(select(Division).order_by(Division.name_en)).all()
+def question_tallies_mark() -> int:
+    """Raised with every change to the question tallies: what is drawn from them can be kept under it."""
+    return db.session.scalar(_MARK) or 0
+
+
+def commitment_heat_map(modules: dict[str, PublishedModule], divisions: list[DivisionName]) -> HeatMap:
+    """First-attempt answers right in these divisions per commitment or standard, across the current modules
+    (one statement)."""
     cells: dict[int, dict[str, RightShare]] = {}
+    sums: dict[str, list[int]] = {}
     ids = _question_ids(modules.values())
     if ids:
-        for division_id, tag, answered, right in db.session.execute(
-                select(QuestionTally.division_id, QuestionTag.tag, func.sum(QuestionTally.answered),
-                       func.sum(QuestionTally.answered_right))
-                .join(QuestionTag, QuestionTag.question_id == QuestionTally.question_id)
-                .where(QuestionTally.question_id.in_(ids))
-                .group_by(QuestionTally.division_id, QuestionTag.tag)):
+        for division_id, tag, answered, right in db.session.execute(_RIGHT_BY_DIVISION_AND_TAG, {"ids": ids}):
             cells.setdefault(division_id, {})[tag] = RightShare(answered or 0, right or 0)
-    used = {tag for row in cells.values() for tag in row}
-    tags = tuple(tag for tag in TAG_ORDER if tag in used) or TAG_ORDER
-    totals = {tag: RightShare(sum(row.get(tag, RightShare(0, 0)).answered for row in cells.values()),
-                              sum(row.get(tag, RightShare(0, 0)).right for row in cells.values())) for tag in tags}
+            figures = sums.setdefault(tag, [0, 0])
+            figures[0] += answered or 0
+            figures[1] += right or 0
+    tags = tuple(tag for tag in TAG_ORDER if tag in sums) or TAG_ORDER
+    totals = {tag: RightShare(*sums.get(tag, (0, 0))) for tag in tags}
     return HeatMap(tags, [(division, cells.get(division.id, {})) for division in divisions], totals)

@@ -4,22 +4,23 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
-from ..auth.queries import visible_division, visible_division_name
+from ..auth.queries import division_names, visible_division, visible_division_name
 from ..clock import explain_acknowledgement
 from ..csv_export import csv_response
 from ..database import writes_when_read
 from ..extensions import LIMITED_READS, db, limiter
 from ..formatting import reader_language
 from ..forms import render_form
-from ..fragments import render_part
+from ..fragments import render_part, render_part_made
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_file_response
 from ..security import found_and_allowed, requires
 from . import operations, queries, reports
 from .codes import normalise_code
 from .holidays import holiday_title
-from .forms import ReplyByForm, StartQuizForm, VerifyForm, chosen_choices, chosen_values, quiz_form
+from .forms import QuizForm, ReplyByForm, StartQuizForm, VerifyForm, chosen_choices, chosen_values, quiz_form
 from .quiz import chosen_keys, quiz_view, result_view
 from .tags import tag_number, tag_title
 
@@ -93,9 +94,13 @@ def _attempt(attempt_id: int):
     return attempt, queries.published(attempt.version_id)
 
 
-def _quiz_page(attempt, module, form, questions):
-    return render_form("learning/quiz.html", form, attempt=attempt, module=module, questions=questions,
-                       chosen=chosen_choices(form, questions), language=reader_language())
+def _questions(form, questions) -> dict:
+    return {"form": form, "questions": questions, "chosen": chosen_choices(form, questions)}
+
+
+def _quiz_page(attempt, module, form, questions_part: Markup):
+    return render_form("learning/quiz.html", form, attempt=attempt, module=module, questions_part=questions_part,
+                       language=reader_language())
 
 
 @bp.route("/learning/attempts/<int:attempt_id>")
@@ -108,7 +113,9 @@ def attempt(attempt_id: int):
                                results=result_view(attempt, module, language), progress=_progress(module)
                                if module.slug in queries.current_modules() else None)
     questions = quiz_view(attempt, module, language)
-    return _quiz_page(attempt, module, quiz_form(questions, formdata=None), questions)
+    part = render_part_made("learning/_quiz_questions.html", tuple(questions),
+                            lambda: _questions(quiz_form(questions, formdata=None), questions))
+    return _quiz_page(attempt, module, QuizForm(formdata=None), part)
 
 
 @bp.route("/learning/attempts/<int:attempt_id>", methods=["POST"])
@@ -122,7 +129,8 @@ def submit(attempt_id: int):
     questions = quiz_view(attempt, module, language)
     form = quiz_form(questions)
     if not form.validate_on_submit():
-        return _quiz_page(attempt, module, form, questions)
+        return _quiz_page(attempt, module, form,
+                          Markup(render_template("learning/_quiz_questions.html", **_questions(form, questions))))
     answers = chosen_keys(attempt, chosen_values(form, questions))
     if operations.submit_attempt(current_user, attempt, module, answers, language):
         db.session.commit()
@@ -280,10 +288,11 @@ def division_report_csv(code: str):
 @bp.route("/learning/analysis/")
 @requires("learning.analysis")
 def analysis():
-    modules = queries.current_modules()
-    heat_map, language = reports.commitment_heat_map(modules), reader_language()
-    tables = render_part("learning/_heat_map.html", heat_map.key, heat_map=heat_map, language=language,
-                         tag_number=tag_number, tag_title=tag_title)
+    modules, divisions, language = queries.current_modules(), division_names(), reader_language()
+    key = (reports.question_tallies_mark(), tuple(module.id for module in modules.values()), tuple(divisions))
+    tables = render_part_made("learning/_heat_map.html", key, lambda: {
+        "heat_map": reports.commitment_heat_map(modules, divisions), "language": language,
+        "tag_number": tag_number, "tag_title": tag_title})
     return render_template("learning/analysis.html", modules=modules, heat_map_tables=tables, language=language)
 
 
@@ -291,8 +300,15 @@ def analysis():
 @requires("learning.analysis")
 def module_analysis(slug: str):
     module = queries.current_modules().get(slug) or abort(404)
-    shares = reports.question_analysis(module)
-    ordered = sorted(module.questions.values(), key=lambda question: (
-        shares[question.id].percent is None, shares[question.id].percent or 0, question.key))
-    return render_template("learning/module_analysis.html", module=module, shares=shares, ordered=ordered,
-                           language=reader_language(), tag_number=tag_number, tag_title=tag_title)
+    language = reader_language()
+
+    def analysed() -> dict:
+        shares = reports.question_analysis(module)
+        ordered = sorted(module.questions.values(), key=lambda question: (
+            shares[question.id].percent is None, shares[question.id].percent or 0, question.key))
+        return {"module": module, "shares": shares, "ordered": ordered, "language": language,
+                "tag_number": tag_number}
+
+    table = render_part_made("learning/_question_analysis.html", (reports.question_tallies_mark(), module.id),
+                             analysed)
+    return render_template("learning/module_analysis.html", module=module, table=table, language=language)

@@ -101,6 +101,34 @@ def test_item_analysis_counts_first_attempts_by_question_and_commitment(app, cli
     assert len(drawn) <= 16 and all(row[2] in ("0 %", "50 %", "100 %") for row in drawn)
 
 
+def test_the_analysis_pages_show_each_first_attempt_and_recount_at_once(app, client, factory, content):
+    """Both pages are kept under the question tallies' mark: a counted first attempt, or a count made again from
+    the answers, shows on the next request."""
+    from portal.auth.models import User
+
+    person = factory.user(division="CXD", start_date=LONG_AGO)
+    factory.user(division="PFR")
+    sign_in(client, factory.user(roles=("staff", "steward"), division="CMO"))
+
+    def heat_map() -> dict[str, list[str]]:
+        soup = page(client.get("/learning/analysis/"))
+        return {cells(row)[0]: cells(row)[1:] for row in soup.select("table.heat-map tbody tr")}
+
+    def answers() -> int:
+        return sum(int(cells(row)[3]) for row in page(client.get("/learning/analysis/service-promise")).select("tbody tr"))
+
+    assert "100 %" not in heat_map()["Division CXD"] and answers() == 0
+    take_quiz(app, person.id, "service-promise", "right")
+    assert "100 %" in heat_map()["Division CXD"] and answers() == 8
+    with app.app_context():
+        db.session.get(User, person.id).division_id = factory.division("PFR")
+        db.session.commit()
+        tallies.refresh_all()
+        db.session.commit()
+    after = heat_map()
+    assert "100 %" not in after["Division CXD"] and "100 %" in after["Division PFR"]
+
+
 def test_tallies_counted_again_from_the_rows_agree(app, factory, content):
     city(app, factory)
     with app.app_context():
