@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Division, User, UserRole
-from ..auth.queries import DivisionName
+from ..auth.queries import DivisionName, division_names
 from ..extensions import db
 from ..formatting import share
 from .models import Attempt, Certificate, QuestionTag, QuestionTally, TallyMark
@@ -47,7 +47,7 @@ class ModuleFigures:
 
 @dataclass(frozen=True)
 class DivisionLearning:
-    division: Division
+    division: DivisionName
     figures: dict[str, ModuleFigures]
     overdue_people: int = 0
 
@@ -61,10 +61,12 @@ def division_learning(modules: dict[str, PublishedModule], division_ids=None,
                       today: date | None = None) -> list[DivisionLearning]:
     """Completion, overdue staff and pass rates per division and module, for the divisions given (None: all),
     read from the division tallies (three statements)."""
-    divisions_query = select(Division).order_by(Division.name_en)
-    if division_ids is not None:
-        divisions_query = divisions_query.where(Division.id.in_(list(division_ids)))
-    divisions = db.session.scalars(divisions_query).all()
+    return learning_of(modules, division_names(division_ids), today)
+
+
+def learning_of(modules: dict[str, PublishedModule], divisions: list[DivisionName],
+                today: date | None = None) -> list[DivisionLearning]:
+    """The same for divisions already read, in their order (two statements)."""
     counts = read_divisions(modules, [division.id for division in divisions], today or date.today())
     return [DivisionLearning(division, {slug: _figures(counts[division.id], module) for slug, module in modules.items()},
                              counts[division.id][f"overdue:{anyone_due_name(modules)}"]) for division in divisions]
@@ -92,50 +94,37 @@ def _shape(modules: dict[str, PublishedModule]) -> tuple:
 
 @lru_cache(maxsize=32)
 def _overdue_people(shape: tuple):
-    """Active staff of a division overdue on any module of this shape, a page by name; each module's cut-off
-    start date is a parameter, so the statement is built once per set of modules."""
+    """Active staff of a division overdue on any module of this shape, a page by name, with whether they are late
+    on each module; each module's cut-off start date is a parameter, so the statement is built once per set of
+    modules."""
     late = [and_(exists().where(UserRole.user_id == User.id, UserRole.role.in_(audience)),
                  User.start_date < bindparam(f"cutoff_{number}"),
                  ~exists().where(Certificate.user_id == User.id, Certificate.version_id.in_(version_ids)))
             for number, (audience, version_ids) in enumerate(shape)]
-    return (select(User.id, User.full_name, User.email, User.start_date)
-            .where(User.division_id == bindparam("division_id"), User.active, or_(*late))
-            .order_by(User.full_name, User.id).limit(bindparam("limit")).offset(bindparam("offset")))
-
-
-PEOPLES_ROLES = select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(bindparam("ids", expanding=True)))
-PEOPLES_CERTIFICATES = select(Certificate.user_id, Certificate.version_id).where(
-    Certificate.user_id.in_(bindparam("ids", expanding=True)))
+    staff = (select(User.id, User.full_name, User.email, User.start_date,
+                    *(flag.label(f"late_{number}") for number, flag in enumerate(late)))
+             .where(User.division_id == bindparam("division_id"), User.active).subquery())
+    flags = [staff.c[f"late_{number}"] for number in range(len(shape))]
+    return (select(staff.c.full_name, staff.c.email, staff.c.start_date, *flags)
+            .where(or_(*flags)).order_by(staff.c.full_name, staff.c.id)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
 def overdue_in_division(division_id: int, modules: dict[str, PublishedModule], page: int, per_page: int,
                         total: int, today: date | None = None) -> list[OverduePerson]:
     """A page of the division's active staff with at least one overdue module, by name; `total` is how many
-    there are in all, as the division tallies count them (three statements)."""
+    there are in all, as the division tallies count them (one statement)."""
     today = today or date.today()
     if not modules or not total:
         return []
     cutoffs = {f"cutoff_{number}": today - timedelta(days=module.due_within_days)
                for number, module in enumerate(modules.values())}
     people = db.session.execute(_overdue_people(_shape(modules)), {
-        "division_id": division_id, "limit": per_page, "offset": (page - 1) * per_page, **cutoffs}).all()
-    if not people:
-        return []
-    ids = [person.id for person in people]
-    roles: dict[int, set[str]] = {}
-    for user_id, role in db.session.execute(PEOPLES_ROLES, {"ids": ids}):
-        roles.setdefault(user_id, set()).add(role.value)
-    passed = set(db.session.execute(PEOPLES_CERTIFICATES, {"ids": ids}).all())
-    listed = []
-    for person in people:
-        late = []
-        for module in modules.values():
-            due = person.start_date + timedelta(days=module.due_within_days) if person.start_date else None
-            if (due and due < today and not module.audience.isdisjoint(roles.get(person.id, ()))
-                    and not any((person.id, version_id) in passed for version_id in module.same_major_ids)):
-                late.append((module, due))
-        listed.append(OverduePerson(person.full_name, person.email, person.start_date, tuple(late)))
-    return listed
+        "division_id": division_id, "limit": per_page, "offset": (page - 1) * per_page, **cutoffs})
+    return [OverduePerson(full_name, email, start_date, tuple(
+        (module, start_date + timedelta(days=module.due_within_days))
+        for module, late in zip(modules.values(), flags) if late))
+            for full_name, email, start_date, *flags in people]
 
 
 @dataclass(frozen=True)

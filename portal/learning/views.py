@@ -242,7 +242,7 @@ def division_report(code: str):
     modules = queries.current_modules()
     page = requested_page()
     per_page = current_app.config["PAGE_SIZE"]
-    learning = reports.division_learning(modules, [division.id])[0]
+    learning = reports.learning_of(modules, [division])[0]
     total = learning.overdue_people
     overdue = reports.overdue_in_division(division.id, modules, page, per_page, total)
     language = reader_language()
