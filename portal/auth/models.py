@@ -37,7 +37,9 @@ class Division(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (Index("ix_users_division_active_name", "division_id", "active", "full_name", "id"),)
+    # A division's active staff by name, with what the lists of who still has something to do show.
+    __table_args__ = (Index("ix_users_division_listing", "division_id", "active", "full_name", "id", "email",
+                            "start_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
