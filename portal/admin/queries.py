@@ -9,6 +9,9 @@ from sqlalchemy.orm import aliased, selectinload
 from ..audit import AuditEntry
 from ..auth.models import User
 from ..extensions import db
+from ..learning.queries import current_modules
+from ..recognition import queries as recognition_queries
+from .subjects import Named
 
 
 @dataclass(frozen=True)
@@ -77,16 +80,18 @@ _PEOPLE = select(User.id, User.full_name, User.email).where(
     or_(User.id.in_(bindparam("ids", expanding=True)), User.email.in_(bindparam("emails", expanding=True))))
 
 
-def people_named_in(entries: list) -> tuple[dict, dict]:
-    """The accounts (id, name, e-mail) that entries' subjects name, by id (`user:6`) and by e-mail address, in one
-    query."""
+def named_in(entries: list) -> Named:
+    """The people (id, name, e-mail) that entries' subjects name by id (`user:6`) or e-mail address, in one query;
+    the current modules and programmes' titles only when a subject names one."""
     ids = {int(entry.subject[5:]) for entry in entries
            if entry.subject.startswith("user:") and entry.subject[5:].isdigit()}
     emails = {entry.subject for entry in entries if "@" in entry.subject}
-    if not ids and not emails:
-        return {}, {}
-    users = db.session.execute(_PEOPLE, {"ids": list(ids), "emails": list(emails)}).all()
-    return {user.id: user for user in users}, {user.email: user for user in users}
+    people = db.session.execute(_PEOPLE, {"ids": list(ids), "emails": list(emails)}).all() if ids or emails else []
+    modules = current_modules() if any(entry.subject.startswith("module:") for entry in entries) else {}
+    programmes = {found.slug: found.definition["title"] for found in recognition_queries.programmes()} \
+        if any(entry.subject.startswith("programme:") for entry in entries) else {}
+    return Named({person.id: person for person in people}, {person.email: person for person in people}, modules,
+                 programmes)
 
 
 def users_page(page: int, per_page: int) -> tuple[list[User], int]:

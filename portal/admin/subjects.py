@@ -22,6 +22,23 @@ class Person(Protocol):
     email: str
 
 
+@dataclass(frozen=True)
+class Named:
+    """What the subjects of a page of the log name, read once for the page: people by id (`user:6`) and by
+    e-mail address, current modules by slug, and award programmes' titles by slug."""
+
+    people_by_id: dict[int, Person]
+    people_by_email: dict[str, Person]
+    modules: dict[str, PublishedModule]
+    programmes: dict[str, dict[str, str]]
+
+    def key(self) -> tuple:
+        """Everything named that a page of the log may show, for the key of its kept table."""
+        return (tuple(map(tuple, self.people_by_id.values())), tuple(map(tuple, self.people_by_email.values())),
+                tuple((slug, module.id) for slug, module in self.modules.items()),
+                tuple((slug, tuple(sorted(title.items()))) for slug, title in self.programmes.items()))
+
+
 def _person(user: Person) -> Subject:
     return Subject(f"{user.full_name} ({user.email})", url_for("admin.user_roles", user_id=user.id))
 
@@ -46,23 +63,25 @@ def _module(reference: str, modules: dict[str, PublishedModule]) -> Subject:
                    url_for("learning.module", slug=slug))
 
 
-def names_module(subject: str) -> bool:
-    return subject.startswith("module:")
-
-
-def describe(subject: str, users_by_id: dict[int, Person], users_by_email: dict[str, Person],
-             modules: dict[str, PublishedModule]) -> Subject:
-    """The subject in words, with the people and current modules it may name (see names_module)."""
+def describe(subject: str, named: Named) -> Subject:
+    """The subject in words, with a link where there is a page for it."""
     kind, _sep, reference = subject.partition(":")
     if kind == "user" and reference.isdigit():
-        user = users_by_id.get(int(reference))
+        user = named.people_by_id.get(int(reference))
         return _person(user) if user else Subject(_("Account %(number)s (removed)", number=reference))
     if kind == "document" and reference:
         return _document(reference)
     if kind == "module" and reference:
-        return _module(reference, modules)
-    if subject in users_by_email:
-        return _person(users_by_email[subject])
+        return _module(reference, named.modules)
+    if subject in named.people_by_email:
+        return _person(named.people_by_email[subject])
+    if kind == "programme" and reference in named.programmes:
+        return Subject(named.programmes[reference].get(reader_language()) or reference)
+    if kind == "cycle" and reference.isdigit():
+        return Subject(_("Award cycle %(number)s", number=reference))
+    if kind == "nomination" and reference.isdigit():
+        return Subject(_("Nomination %(number)s", number=reference),
+                       url_for("recognition.nomination", nomination_id=int(reference)))
     if subject == "divisions":
         return Subject(_("Divisions"))
     if subject == "indicators":

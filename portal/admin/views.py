@@ -10,13 +10,12 @@ from ..csv_export import csv_response
 from ..extensions import db
 from ..forms import render_form
 from ..fragments import render_part, render_part_made
-from ..learning.queries import current_modules
 from ..pagination import page_count, requested_page
 from ..security import Role, requires
 from ..auth import operations
 from . import queries
 from .forms import AuditFilterForm, RolesForm
-from .subjects import describe, names_module
+from .subjects import describe
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,17 +35,15 @@ def audit_log():
     form, chosen = _audit_filter()
     page = requested_page()
     entries, has_next = queries.audit_page(chosen, page, current_app.config["PAGE_SIZE"])
-    by_id, by_email = queries.people_named_in(entries)
-    modules = current_modules() if any(names_module(entry.subject) for entry in entries) else {}
+    named = queries.named_in(entries)
 
     def described() -> dict:
         titles = action_titles()
-        return {"rows": [(entry, titles.get(entry.action, entry.action),
-                          describe(entry.subject, by_id, by_email, modules)) for entry in entries]}
+        return {"rows": [(entry, titles.get(entry.action, entry.action), describe(entry.subject, named))
+                         for entry in entries]}
 
-    key = (tuple(map(tuple, entries)), tuple(map(tuple, by_id.values())), tuple(map(tuple, by_email.values())),
-           tuple((slug, module.id) for slug, module in modules.items()))
-    table = render_part_made("admin/_audit_table.html", key, described) if entries else None
+    table = render_part_made("admin/_audit_table.html", (tuple(map(tuple, entries)), named.key()),
+                             described) if entries else None
     filters = {name: value for name, value in request.args.items() if name != "page"} if not form.errors else {}
     blank_filters = None if filters or form.errors else render_part("admin/_audit_filters.html", (), form=form)
     return render_form("admin/audit_log.html", form, table=table, page=page, has_next=has_next, filters=filters,

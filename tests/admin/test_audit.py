@@ -45,6 +45,26 @@ def test_administrator_reads_the_audit_log_in_words(app, client, factory, conten
     assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, 20\d\d, \d{1,2}:\d\d [ap]\.m\. E[SD]T", rows[0][0])
 
 
+def test_programmes_cycles_and_nominations_are_named_in_words(app, client, factory):
+    admin = factory.user(roles=("admin",), name="Ada Admin")
+    sign_in(client, admin)
+    with app.app_context():
+        from portal.recognition.operations import sync_programmes
+        from portal.recognition.source import load_programmes
+
+        sync_programmes(load_programmes(app.config["CONTENT_DIR"]))
+        record("recognition.cycle_open", "cycle:3")
+        record("recognition.nomination_start", "nomination:12")
+        db.session.commit()
+    rows = log_rows(client.get("/admin/"))
+    subjects = [row[3] for row in rows]
+    assert subjects[:2] == ["Nomination 12", "Award cycle 3"]
+    assert "City Manager's Award for Service Excellence" in subjects
+    assert not any(subject.startswith(("programme:", "cycle:", "nomination:")) for subject in subjects)
+    link = page(client.get("/admin/")).select("tbody tr")[0].find_all("td")[3].a
+    assert link["href"] == "/recognition/nominations/12"
+
+
 def test_the_log_shows_people_as_they_are_named_now(app, client, factory):
     """The table of a page is kept, but under the names it shows: renaming the actor or the person an entry is
     about shows the new names at once."""
