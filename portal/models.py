@@ -4,8 +4,9 @@ from .adoption.models import (ComplianceFigure, DivisionPhase, IndicatorSet, Inq
 from .audit import AuditEntry
 from .auth.models import Division, NameWord, User, UserRole
 from .learning.models import (Attempt, AttemptQuestion, Certificate, CertificateFile, LearningDue, LearningTally, Lesson,
-                              Module, ModuleVersion, Option, Question, QuestionTag, QuestionTally, TallyMark)
+                              Module, ModuleVersion, Option, Question, QuestionTag, QuestionTally)
 from .mailer import OutgoingMail
+from .marks import TallyMark
 from .promise.models import Attestation, DivisionTally, Document, DocumentText, DocumentVersion
 from .recognition.models import CommitteeMember, Conflict, Cycle, Nomination, Nominee, Programme, Score
 

@@ -1,4 +1,4 @@
-"""Tally marks: how many times the question tallies changed, so item analysis keeps its tables until they do
+"""Tally marks: how many times a kind of tally changed, so the pages drawn from it keep their tables until it does
 
 Revision ID: 0009_tally_marks
 Revises: 0008_review_ranking

@@ -200,16 +200,6 @@ class QuestionTally(db.Model):
     answered_right: Mapped[int] = mapped_column(default=0)
 
 
-class TallyMark(db.Model):
-    """How many times a kind of tally has changed. Pages keep what they drew from the tallies under its mark, so
-    any change makes them read the tallies again (`question_tallies`: raised with every first attempt counted)."""
-
-    __tablename__ = "tally_marks"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    mark: Mapped[int] = mapped_column(default=0)
-
-
 class LearningTally(db.Model):
     """A division's learning figure for one module at one major version, kept with every change that affects it.
 

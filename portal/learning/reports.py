@@ -11,7 +11,8 @@ from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
 from ..extensions import db
 from ..formatting import share
-from .models import Attempt, Certificate, QuestionTag, QuestionTally, TallyMark
+from ..marks import current_mark
+from .models import Attempt, Certificate, QuestionTag, QuestionTally
 from .division_tallies import FIGURES, anyone_due_name, module_key, read_divisions
 from .queries import PublishedModule
 from .tallies import QUESTION_TALLIES
@@ -199,12 +200,9 @@ _RIGHT_BY_DIVISION_AND_TAG = (
     .join(QuestionTag, QuestionTag.question_id == QuestionTally.question_id)
     .where(QuestionTally.question_id.in_(bindparam("ids", expanding=True)))
     .group_by(QuestionTally.division_id, QuestionTag.tag))
-_MARK = select(TallyMark.mark).where(TallyMark.name == QUESTION_TALLIES)
-
-
 def question_tallies_mark() -> int:
     """Raised with every change to the question tallies: what is drawn from them can be kept under it."""
-    return db.session.scalar(_MARK) or 0
+    return current_mark(QUESTION_TALLIES)
 
 
 def commitment_heat_map(modules: dict[str, PublishedModule], divisions: list[DivisionName]) -> HeatMap:

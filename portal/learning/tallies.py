@@ -3,21 +3,13 @@
 Counted as each first attempt is submitted (an upsert, so two submissions at once both count) and, for data
 loaded in bulk, all over again from the answers."""
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..auth.models import User
 from ..extensions import db
-from .models import Attempt, AttemptQuestion, QuestionTally, TallyMark
+from ..marks import DIALECT_INSERTS, raise_mark
+from .models import Attempt, AttemptQuestion, QuestionTally
 
-DIALECT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 QUESTION_TALLIES = "question_tallies"
-
-
-def _mark_a_change() -> None:
-    """Raises the question tallies' mark in the same transaction as the change (see TallyMark)."""
-    upsert = DIALECT_INSERTS[db.session.get_bind().dialect.name](TallyMark)
-    db.session.execute(upsert.values(name=QUESTION_TALLIES, mark=1).on_conflict_do_update(
-        index_elements=["name"], set_={"mark": TallyMark.mark + 1}))
 
 
 def count_first_attempt(division_id: int | None, results: list[tuple[int, bool]]) -> None:
@@ -32,7 +24,7 @@ def count_first_attempt(division_id: int | None, results: list[tuple[int, bool]]
         set_={"answered": QuestionTally.answered + upsert.excluded.answered,
               "answered_right": QuestionTally.answered_right + upsert.excluded.answered_right})
     db.session.execute(statement)
-    _mark_a_change()
+    raise_mark(QUESTION_TALLIES)
 
 
 def refresh_all() -> None:
@@ -45,4 +37,4 @@ def refresh_all() -> None:
                .where(Attempt.number == 1, Attempt.submitted_at.is_not(None), User.division_id.is_not(None))
                .group_by(User.division_id, AttemptQuestion.question_id))
     db.session.execute(insert(QuestionTally).from_select(["division_id", "question_id", "answered", "answered_right"], counted))
-    _mark_a_change()
+    raise_mark(QUESTION_TALLIES)

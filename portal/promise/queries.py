@@ -10,6 +10,7 @@ from ..auth.models import User
 from ..auth.queries import DivisionName, division_names
 from ..extensions import db
 from ..formatting import shares
+from ..marks import current_mark
 from .models import Attestation, ChangeKind, DivisionTally, Document, DocumentKind, DocumentVersion
 
 
@@ -201,11 +202,12 @@ def summary_of(versions: dict[DocumentKind, PublishedVersion],
     return summaries
 
 
-def summary_key(versions: dict[DocumentKind, PublishedVersion], summary: list[DivisionAttestation]) -> tuple:
-    """Everything a report of these rows shows, in their order, as a key for a kept copy of it."""
-    return (tuple((kind.value, version.id) for kind, version in versions.items()),
-            tuple((row.division.id, row.division.code, row.division.name_en, row.division.name_fr, row.staff,
-                   tuple(row.attested.values()), row.attested_all) for row in summary))
+ATTESTATION_TALLIES = "attestation_tallies"
+
+
+def tallies_mark() -> int:
+    """Raised with every change to the attestation tallies: a report drawn from them can be kept under it."""
+    return current_mark(ATTESTATION_TALLIES)
 
 
 SORT_ORDERS = ("name", "lowest", "highest")

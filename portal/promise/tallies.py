@@ -11,7 +11,8 @@ from ..auth.division_counts import (EVERY_DIVISION, attributes_changed, keep_cou
 from ..auth.models import User
 from ..extensions import db
 from .models import Attestation, DivisionTally, DocumentVersion
-from .queries import count_division_attestations, current_versions, tally_names
+from ..marks import raise_mark
+from .queries import ATTESTATION_TALLIES, count_division_attestations, current_versions, tally_names
 
 def refresh(division_ids: set[int] | None) -> None:
     """Counts the tallies of these divisions (None: all of them) again, under a lock on their rows."""
@@ -29,6 +30,7 @@ def refresh(division_ids: set[int] | None) -> None:
     db.session.execute(delete(DivisionTally).where(DivisionTally.division_id.in_(ids)))
     db.session.add_all(rows)
     db.session.flush()
+    raise_mark(ATTESTATION_TALLIES)
 
 
 def refresh_all() -> None:

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.queries import visible_division_name
+from ..auth.queries import division_names, visible_division_name
 from ..csv_export import csv_response
 from ..extensions import db
 from ..formatting import reader_language
@@ -102,11 +102,17 @@ def report():
     versions = queries.current_versions()
     order = request.args.get("sort", "name")
     order = order if order in queries.SORT_ORDERS else "name"
-    summary = queries.sorted_summary(_visible_summary(versions), order, reader_language())
-    table = render_part_made("promise/_report_table.html", (order, queries.summary_key(versions, summary)),
-                             lambda: {"versions": versions, "order": order, "language": reader_language(),
-                                      "summary": summary, "total": queries.city_total(summary)})
-    return render_template("promise/report.html", summary=summary, order=order, table=table)
+    divisions, language = division_names(current_user.visible_division_ids("attestation")), reader_language()
+
+    def drawn() -> dict:
+        summary = queries.sorted_summary(queries.summary_of(versions, divisions), order, language)
+        return {"versions": versions, "order": order, "language": language, "summary": summary,
+                "total": queries.city_total(summary)}
+
+    key = (order, queries.tallies_mark(), tuple((kind.value, version.id) for kind, version in versions.items()),
+           tuple(divisions))
+    table = render_part_made("promise/_report_table.html", key, drawn) if divisions else None
+    return render_template("promise/report.html", order=order, table=table)
 
 
 @bp.route("/attestation/export.csv")

@@ -332,3 +332,21 @@ def test_the_outstanding_list_counts_two_minor_versions_of_one_document_once(app
     assert "Service Promise" not in rows["Twice Promised"]
     assert "Service Standards" in rows["Twice Promised"]
     assert "Code of Conduct" in rows["Twice Promised"]
+
+
+def test_the_city_report_shows_a_change_of_staff_at_once(app, client, city):
+    """The city report's table is kept under the attestation tallies' mark: a person who leaves or moves division
+    changes the counts on the next request."""
+    from portal.auth.models import User
+
+    sign_in(client, city["steward"])
+    assert shares_by_row(client, "/attestation/")["Division CXD"][0] == "4"
+    with app.app_context():
+        db.session.get(User, city["cxd"][0].id).active = False
+        db.session.commit()
+    assert shares_by_row(client, "/attestation/")["Division CXD"][0] == "3"
+    with app.app_context():
+        db.session.get(User, city["cxd"][1].id).division_id = db.session.get(User, city["pfr"][0].id).division_id
+        db.session.commit()
+    rows = shares_by_row(client, "/attestation/")
+    assert (rows["Division CXD"][0], rows["Division PFR"][0]) == ("2", "3")
