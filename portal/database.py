@@ -5,9 +5,12 @@ from collections.abc import Callable
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+# INSERT … ON CONFLICT for the two databases the portal runs on.
+DIALECT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 

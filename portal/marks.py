@@ -3,12 +3,10 @@
 A page that draws a table from tallies keeps it under the tallies' mark; the mark is raised in the same
 transaction as every change to those tallies, so a kept table never outlives the figures it shows."""
 from sqlalchemy import String, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .database import DIALECT_INSERTS
 from .extensions import db
-
-DIALECT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 class TallyMark(db.Model):

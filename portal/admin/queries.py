@@ -11,7 +11,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..learning.queries import current_modules
 from ..recognition import queries as recognition_queries
-from .subjects import Named
+from .subjects import Named, record_number
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,7 @@ _PEOPLE = select(User.id, User.full_name, User.email).where(
 def named_in(entries: list) -> Named:
     """The people (id, name, e-mail) that entries' subjects name by id (`user:6`) or e-mail address, in one query;
     the current modules and programmes' titles only when a subject names one."""
-    ids = {int(entry.subject[5:]) for entry in entries
-           if entry.subject.startswith("user:") and entry.subject[5:].isdigit()}
+    ids = {record_number(entry.subject[5:]) for entry in entries if entry.subject.startswith("user:")} - {None}
     emails = {entry.subject for entry in entries if "@" in entry.subject}
     people = db.session.execute(_PEOPLE, {"ids": list(ids), "emails": list(emails)}).all() if ids or emails else []
     modules = current_modules() if any(entry.subject.startswith("module:") for entry in entries) else {}

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from ..formatting import reader_language
 from ..learning.queries import PublishedModule
 from ..promise.models import DocumentKind
+from ..urls import LARGEST_ID
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,19 @@ def _module(reference: str, modules: dict[str, PublishedModule]) -> Subject:
                    url_for("learning.module", slug=slug))
 
 
+def record_number(reference: str) -> int | None:
+    """The id a subject names (`user:6`), if it is one a table can hold: ASCII digits, at most LARGEST_ID."""
+    if reference.isascii() and reference.isdigit() and len(reference) <= 10 and int(reference) <= LARGEST_ID:
+        return int(reference)
+    return None
+
+
 def describe(subject: str, named: Named) -> Subject:
     """The subject in words, with a link where there is a page for it."""
     kind, _sep, reference = subject.partition(":")
-    if kind == "user" and reference.isdigit():
-        user = named.people_by_id.get(int(reference))
+    number = record_number(reference)
+    if kind == "user" and number is not None:
+        user = named.people_by_id.get(number)
         return _person(user) if user else Subject(_("Account %(number)s (removed)", number=reference))
     if kind == "document" and reference:
         return _document(reference)
@@ -77,11 +86,11 @@ def describe(subject: str, named: Named) -> Subject:
         return _person(named.people_by_email[subject])
     if kind == "programme" and reference in named.programmes:
         return Subject(named.programmes[reference].get(reader_language()) or reference)
-    if kind == "cycle" and reference.isdigit():
+    if kind == "cycle" and number is not None:
         return Subject(_("Award cycle %(number)s", number=reference))
-    if kind == "nomination" and reference.isdigit():
+    if kind == "nomination" and number is not None:
         return Subject(_("Nomination %(number)s", number=reference),
-                       url_for("recognition.nomination", nomination_id=int(reference)))
+                       url_for("recognition.nomination", nomination_id=number))
     if subject == "divisions":
         return Subject(_("Divisions"))
     if subject == "indicators":
@@ -90,9 +99,9 @@ def describe(subject: str, named: Named) -> Subject:
         return Subject(_("Report reminders"))
     if kind == "division" and reference:
         return Subject(_("Division %(code)s", code=reference), url_for("adoption.division", code=reference))
-    if kind == "report" and reference.isdigit():
+    if kind == "report" and number is not None:
         return Subject(_("Quarterly report %(number)s", number=reference),
-                       url_for("adoption.revisions", report_id=int(reference)))
+                       url_for("adoption.revisions", report_id=number))
     if kind == "period" and reference:
         return Subject(_("Reporting period %(period)s", period=reference))
     return Subject(subject)

@@ -6,7 +6,8 @@ from sqlalchemy import delete, func, insert, select
 
 from ..auth.models import User
 from ..extensions import db
-from ..marks import DIALECT_INSERTS, raise_mark
+from ..database import DIALECT_INSERTS
+from ..marks import raise_mark
 from .models import Attempt, AttemptQuestion, QuestionTally
 
 QUESTION_TALLIES = "question_tallies"

@@ -65,6 +65,18 @@ def test_programmes_cycles_and_nominations_are_named_in_words(app, client, facto
     assert link["href"] == "/recognition/nominations/12"
 
 
+@pytest.mark.parametrize("subject", ["nomination:\u00b2", "user:\u0661\u0662", "report:99999999999999999999",
+                                     "cycle:2147483648", "user:12\r\n"])
+def test_a_subject_with_a_number_no_table_holds_is_shown_as_recorded(app, client, factory, subject):
+    sign_in(client, factory.user(roles=("admin",)))
+    with app.app_context():
+        record("roles.change", subject)
+        db.session.commit()
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert log_rows(response)[0][3] == subject.strip()
+
+
 def test_the_log_shows_people_as_they_are_named_now(app, client, factory):
     """The table of a page is kept, but under the names it shows: renaming the actor or the person an entry is
     about shows the new names at once."""
