@@ -17,6 +17,7 @@ from .navigation import site_navigation
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .security import (PUBLIC, PortalSessionInterface, allow_marked_uploads, apply_security_headers,
                        refuse_nul_bytes)
+from .signatures import keep_form_token, reuse_form_token
 from .urls import BoundedIntegerConverter, PlainTextConverter
 
 
@@ -88,6 +89,8 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     app.before_request_funcs.setdefault(None, []).insert(0, allow_marked_uploads)
     app.before_request(refuse_nul_bytes)
+    app.before_request(reuse_form_token)
+    app.after_request(keep_form_token)
     app.after_request(apply_security_headers)
     app.session_interface = PortalSessionInterface()
     _register_error_handlers(app)

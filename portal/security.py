@@ -5,12 +5,12 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, request
-from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .enums import TitledEnum
 from .extensions import login_manager
+from .signatures import CheckedSessionInterface
 
 
 T = TypeVar("T")
@@ -191,7 +191,7 @@ def apply_security_headers(response):
     return response
 
 
-class PortalSessionInterface(SecureCookieSessionInterface):
+class PortalSessionInterface(CheckedSessionInterface):
     """The signed session cookie, left out of responses any cache may share: they neither set it nor vary on it."""
 
     def save_session(self, app, session, response) -> None:

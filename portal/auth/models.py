@@ -59,8 +59,14 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    # Set when the account is loaded for a signed-in page (auth/session.py): a frozenset of
+    # Role. The rows win once loaded or changed.
+    roles_read_with_account = None
+
     @property
     def roles(self) -> frozenset[Role]:
+        if self.roles_read_with_account is not None and "role_rows" not in self.__dict__:
+            return self.roles_read_with_account
         return frozenset(row.role for row in self.role_rows)
 
     def can(self, permission: str) -> bool:

@@ -2,16 +2,39 @@
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from ..extensions import db
-from .models import User
+from ..security import Role
+from .models import User, UserRole
 
-# The roles come with the account, which every page checks; the division only when a page asks for it (most pages
-# need its id alone, and joining it in cost half of loading the account).
-SIGNED_IN_USER = (select(User).options(joinedload(User.role_rows), lazyload(User.division))
-                  .where(User.id == bindparam("user_id")))
+_ACCOUNTS, _ROLES = User.__table__, UserRole.__table__
+# Every page reads the account with its roles, so it is read as one plain row (the ORM's own query cost as much
+# again) and made into the session's User as if the ORM had loaded it. The division is loaded only when a page
+# asks for it: most pages need its id alone.
+SIGNED_IN_ACCOUNT = select(
+    *_ACCOUNTS.c,
+    select(func.aggregate_strings(_ROLES.c.role, ",")).where(_ROLES.c.user_id == _ACCOUNTS.c.id)
+    .scalar_subquery().label("role_names"),
+).where(_ACCOUNTS.c.id == bindparam("user_id"))
+ACCOUNT_FIELDS = tuple(column.key for column in _ACCOUNTS.c)
+
+
+def signed_in_user(user_id: int) -> User | None:
+    """The account as a User in the session, its roles read with it; the one already there if any."""
+    kept = db.session.identity_map.get(db.session.identity_key(User, user_id))
+    if kept is not None:
+        return kept
+    row = db.session.connection().execute(SIGNED_IN_ACCOUNT, {"user_id": user_id}).one_or_none()
+    if row is None:
+        return None
+    values = row._mapping
+    user = User(**{field: values[field] for field in ACCOUNT_FIELDS})
+    make_transient_to_detached(user)
+    db.session.add(user)
+    user.roles_read_with_account = frozenset(Role(name) for name in (values["role_names"] or "").split(",") if name)
+    return user
 
 
 def register_user_loader(login_manager) -> None:
@@ -20,7 +43,7 @@ def register_user_loader(login_manager) -> None:
         user_id, _sep, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.scalars(SIGNED_IN_USER, {"user_id": int(user_id)}).unique().one_or_none()
+        user = signed_in_user(int(user_id))
         if user is None or not user.active or not user.token_matches(token):
             return None
         return user

@@ -96,10 +96,12 @@ def _read(version_ids: list[int]) -> None:
             row.questions_per_attempt, row.attests, lessons, questions, same_major)
 
 
-_RANK = ModuleVersion.major * 1000 + ModuleVersion.minor
-_NEWEST = select(ModuleVersion.module_id, func.max(_RANK).label("rank")).group_by(ModuleVersion.module_id).subquery()
-CURRENT_MODULE_KEYS = select(ModuleVersion.id, ModuleVersion.checksum).join(
-    _NEWEST, and_(ModuleVersion.module_id == _NEWEST.c.module_id, _RANK == _NEWEST.c.rank))
+# Read on every page, so written on the tables rather than the models: plain statements cost half as much to run.
+_VERSIONS, _ATTEMPTS, _CERTIFICATES = ModuleVersion.__table__.c, Attempt.__table__.c, Certificate.__table__.c
+_RANK = _VERSIONS.major * 1000 + _VERSIONS.minor
+_NEWEST = select(_VERSIONS.module_id, func.max(_RANK).label("rank")).group_by(_VERSIONS.module_id).subquery()
+CURRENT_MODULE_KEYS = select(_VERSIONS.id, _VERSIONS.checksum).join(
+    _NEWEST, and_(_VERSIONS.module_id == _NEWEST.c.module_id, _RANK == _NEWEST.c.rank))
 
 
 def current_modules() -> dict[str, PublishedModule]:
@@ -158,12 +160,13 @@ class ModuleProgress:
         return not self.passed and self.attempts_left == 0 and self.open_attempt is None
 
 
-MY_ATTEMPTS = (select(Attempt.version_id, Attempt.id, Attempt.number, Attempt.submitted_at, Attempt.score,
-                      Attempt.passed)
-               .where(Attempt.user_id == bindparam("user_id"), Attempt.version_id.in_(bindparam("ids", expanding=True)))
-               .order_by(Attempt.number))
-MY_CERTIFICATES = select(Certificate.version_id, Certificate.id).where(
-    Certificate.user_id == bindparam("user_id"), Certificate.version_id.in_(bindparam("ids", expanding=True)))
+MY_ATTEMPTS = (select(_ATTEMPTS.version_id, _ATTEMPTS.id, _ATTEMPTS.number, _ATTEMPTS.submitted_at, _ATTEMPTS.score,
+                      _ATTEMPTS.passed)
+               .where(_ATTEMPTS.user_id == bindparam("user_id"),
+                      _ATTEMPTS.version_id.in_(bindparam("ids", expanding=True)))
+               .order_by(_ATTEMPTS.number))
+MY_CERTIFICATES = select(_CERTIFICATES.version_id, _CERTIFICATES.id).where(
+    _CERTIFICATES.user_id == bindparam("user_id"), _CERTIFICATES.version_id.in_(bindparam("ids", expanding=True)))
 
 
 def progress_for(user, modules: dict[str, PublishedModule]) -> list[ModuleProgress]:

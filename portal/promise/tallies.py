@@ -1,8 +1,8 @@
 """Division tallies kept with every change: who counts as staff, and who has attested to what.
 
-Any flush that adds an attestation, adds a person, or changes a person's division or active flag marks the
-divisions concerned, which are counted again before the commit (portal/auth/division_counts.py). Bulk SQL that
-bypasses the ORM calls `refresh_all()` itself."""
+Any flush that adds an attestation, adds a person, or changes a person's division, active flag or what the
+division's list shows of them marks the divisions concerned, which are counted again before the commit
+(portal/auth/division_counts.py). Bulk SQL that bypasses the ORM calls `refresh_all()` itself."""
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,11 @@ from ..extensions import db
 from .models import Attestation, DivisionTally, DocumentVersion
 from ..marks import raise_mark
 from .queries import ATTESTATION_TALLIES, count_division_attestations, current_versions, tally_names
+
+# What a division's list of who still has to attest shows of a person: a change to it counts as a change to the
+# division's tallies, so that the list, kept under their mark, shows it at once.
+LISTED = ("full_name", "email", "start_date")
+
 
 def refresh(division_ids: set[int] | None) -> None:
     """Counts the tallies of these divisions (None: all of them) again, under a lock on their rows."""
@@ -47,7 +52,7 @@ def _changed(session: Session) -> tuple[set[int], set[int]] | str:
         elif isinstance(obj, User):
             divisions.add(obj.division_id)
     for obj in session.dirty:
-        if isinstance(obj, User) and attributes_changed(obj, "division_id", "active"):
+        if isinstance(obj, User) and attributes_changed(obj, "division_id", "active", *LISTED):
             divisions |= moved_divisions(obj)
     return divisions, attesters
 

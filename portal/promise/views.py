@@ -9,7 +9,7 @@ from ..csv_export import csv_response
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
-from ..fragments import render_part, render_part_made
+from ..fragments import render_part_made
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_response
 from ..security import requires
@@ -138,16 +138,19 @@ def report_csv():
 def division_report(code: str):
     division = visible_division_name(code, current_user, "attestation")
     versions = queries.current_versions()
-    page = requested_page()
-    per_page = current_app.config["PAGE_SIZE"]
-    outstanding = queries.outstanding_in_division(division.id, versions, page, per_page)
-    summary = queries.summary_of(versions, [division])[0]
-    total = summary.staff - summary.attested_all
-    table = render_part("promise/_outstanding_table.html", (tuple(versions), tuple(
-        (item.full_name, item.email, item.start_date, tuple(item.missing)) for item in outstanding)),
-                        versions=versions, outstanding=outstanding) if outstanding else None
-    return render_template("promise/division_report.html", division=division, summary=summary, table=table,
-                           total=total, page=page, pages=page_count(total, per_page), language=reader_language())
+    page, per_page = requested_page(), current_app.config["PAGE_SIZE"]
+
+    def report_context() -> dict:
+        summary = queries.summary_of(versions, [division])[0]
+        return {"division": division, "summary": summary, "versions": versions, "page": page,
+                "pages": page_count(summary.staff - summary.attested_all, per_page),
+                "outstanding": queries.outstanding_in_division(division.id, versions, page, per_page)}
+
+    key = (queries.tallies_mark(), division.id, division.code, page, per_page,
+           tuple((kind.value, version.id) for kind, version in versions.items()))
+    report = render_part_made("promise/_division_report.html", key, report_context)
+    return render_template("promise/division_report.html", division=division, report=report,
+                           language=reader_language())
 
 
 @bp.route("/attestation/<code>/export.csv")

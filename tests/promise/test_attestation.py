@@ -350,3 +350,30 @@ def test_the_city_report_shows_a_change_of_staff_at_once(app, client, city):
         db.session.commit()
     rows = shares_by_row(client, "/attestation/")
     assert (rows["Division CXD"][0], rows["Division PFR"][0]) == ("2", "3")
+
+
+def test_the_division_report_shows_each_change_to_its_list_at_once(app, client, city):
+    """The division report is kept under the attestation tallies' mark: an attestation, a rename, a new e-mail
+    address, a person leaving or joining shows on the next request."""
+    from portal.auth.models import User
+
+    def listed():
+        return {row.th.get_text(): row.td.get_text() for row in page(client.get("/attestation/CXD")).select("tbody tr")}
+
+    sign_in(client, city["steward"])
+    assert set(listed()) == {"CXD 0", "CXD 1", "CXD 2", "CXD Lead"}
+    done = app.test_client()
+    sign_in(done, city["cxd"][0])
+    for slug in ("promise", "standards", "code-of-conduct"):
+        attest(done, slug)
+    assert set(listed()) == {"CXD 1", "CXD 2", "CXD Lead"}
+    with app.app_context():
+        person = db.session.get(User, city["cxd"][1].id)
+        person.full_name, person.email = "CXD One Renamed", "renamed@example.org"
+        db.session.commit()
+    assert listed()["CXD One Renamed"] == "renamed@example.org"
+    with app.app_context():
+        db.session.get(User, city["cxd"][2].id).active = False
+        db.session.get(User, city["pfr"][0].id).division_id = db.session.get(User, city["cxd"][0].id).division_id
+        db.session.commit()
+    assert set(listed()) == {"CXD One Renamed", "CXD Lead", "PFR 0"}

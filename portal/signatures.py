@@ -1,0 +1,97 @@
+"""The session cookie's signature checked, and the form token signed, once per process rather than on every page.
+
+A reader sends the same session cookie with every page until it changes. Checking its signature and reading it
+again gives the same session each time, so what it held is kept under the cookie's exact value, with when it was
+signed; it is still refused once older than the session's lifetime. A form token is the session's form secret
+signed with the time: the same signed token serves a session's pages for a minute, which leaves it valid for all
+but that minute of its eight hours."""
+import time
+from collections import OrderedDict
+from copy import deepcopy
+from datetime import datetime
+from threading import Lock
+
+from flask import g, session
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
+
+from .kept import kept
+
+KEPT_COOKIES = 4096
+FORM_TOKEN_SECONDS = 60
+FORM_TOKEN = "csrf_token"
+IMMUTABLE = (str, int, float, bool, bytes, tuple, type(None), datetime)
+
+
+class LimitedStore:
+    """A dict of at most `limit` entries, the least recently used going first; safe between threads."""
+
+    def __init__(self, limit: int):
+        self.limit, self.entries, self.lock = limit, kept(OrderedDict()), Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.limit:
+                self.entries.popitem(last=False)
+
+
+class CheckedSessionInterface(SecureCookieSessionInterface):
+    """The signed session cookie, its signature checked once per value and age checked on every request."""
+
+    def __init__(self) -> None:
+        self.opened = LimitedStore(KEPT_COOKIES)
+
+    def open_session(self, app, request):
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = app.permanent_session_lifetime.total_seconds()
+        known = self.opened.get((app.secret_key, value))
+        if known is None:
+            serializer = self.get_signing_serializer(app)
+            if serializer is None:
+                return None
+            try:
+                data, signed_at = serializer.loads(value, max_age=int(max_age), return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            known = (data, signed_at.timestamp())
+            self.opened.put((app.secret_key, value), known)
+        data, signed_at = known
+        if time.time() - signed_at > max_age:
+            return self.session_class()
+        plain = all(isinstance(item, IMMUTABLE) for item in data.values())
+        return self.session_class(dict(data) if plain else deepcopy(data))
+
+
+_form_tokens = LimitedStore(KEPT_COOKIES)
+
+
+def reuse_form_token() -> None:
+    """Gives the page the form token signed for this session's form secret within the last minute, if any;
+    Flask-WTF signs a new one (and it is kept) only when there is none."""
+    secret = session.get(FORM_TOKEN)
+    if not secret or FORM_TOKEN in g:
+        return
+    known = _form_tokens.get(secret)
+    if known is not None and time.monotonic() - known[1] < FORM_TOKEN_SECONDS:
+        setattr(g, FORM_TOKEN, known[0])
+
+
+def keep_form_token(response):
+    """After the page: the token it signed, if it signed one, kept for the next pages of the same session."""
+    token, secret = g.get(FORM_TOKEN), session.get(FORM_TOKEN)
+    if token and secret:
+        known = _form_tokens.get(secret)
+        if known is None or known[0] != token:
+            _form_tokens.put(secret, (token, time.monotonic()))
+    return response
+
