@@ -1,7 +1,8 @@
 """Division learning tallies kept with every change, so lead and steward reports read figures instead of counting.
 
 A flush that submits an attempt, issues a certificate, adds a person, changes a person's division, start date,
-active flag or roles marks the divisions concerned, and a new module version marks every division; they are
+active flag, roles, name or e-mail address (which the lead's list of overdue staff shows) marks the divisions
+concerned, and a new module version marks every division; they are
 counted again before the commit (portal/auth/division_counts.py). Bulk SQL that bypasses the ORM calls
 `refresh_all()` itself."""
 from collections import Counter
@@ -15,9 +16,11 @@ from ..auth.division_counts import (EVERY_DIVISION, attributes_changed, keep_cou
                                     moved_divisions)
 from ..auth.models import User, UserRole
 from ..extensions import db
+from ..marks import raise_mark
 from .models import Attempt, Certificate, LearningDue, LearningTally, ModuleVersion
 from .queries import PublishedModule, current_modules
 
+LEARNING_TALLIES = "learning_tallies"
 FIGURES = ("staff", "completed", "submitted", "passed", "first_attempts", "first_passed")
 
 
@@ -110,6 +113,7 @@ def refresh(division_ids: set[int] | None, today: date | None = None) -> None:
         connection.execute(insert(LearningTally.__table__), tallies)
     if dues:
         connection.execute(insert(LearningDue.__table__), dues)
+    raise_mark(LEARNING_TALLIES)
 
 
 def refresh_all() -> None:
@@ -158,7 +162,8 @@ def _changed(session: Session) -> tuple[set[int], set[int]] | str:
             people.add(obj.user_id)
     people.update(obj.user_id for obj in session.deleted if isinstance(obj, UserRole))
     for obj in session.dirty:
-        if isinstance(obj, User) and attributes_changed(obj, "division_id", "active", "start_date"):
+        if isinstance(obj, User) and attributes_changed(obj, "division_id", "active", "start_date", "full_name",
+                                                          "email"):
             divisions |= moved_divisions(obj)
         elif isinstance(obj, Attempt) and attributes_changed(obj, "score", "passed"):
             people.add(obj.user_id)

@@ -1,7 +1,7 @@
 """Reads for the learner's pages: the current modules (kept per process, as versions never change), progress
 and attempts."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, select
 
@@ -114,9 +114,12 @@ def current_modules() -> dict[str, PublishedModule]:
     return {module.slug: module for module in found}
 
 
+_CHECKSUM = select(_VERSIONS.checksum).where(_VERSIONS.id == bindparam("version_id"))
+
+
 def published(version_id: int) -> PublishedModule | None:
     """Any version, current or not, that an attempt or certificate names."""
-    checksum = db.session.scalar(select(ModuleVersion.checksum).where(ModuleVersion.id == version_id))
+    checksum = db.session.execute(_CHECKSUM, {"version_id": version_id}).scalar()
     if checksum is None:
         return None
     if (version_id, checksum) not in _published:
@@ -188,6 +191,35 @@ def progress_for(user, modules: dict[str, PublishedModule]) -> list[ModuleProgre
 
 def attempt(attempt_id: int) -> Attempt | None:
     return db.session.get(Attempt, attempt_id)
+
+
+@dataclass(frozen=True)
+class AttemptHeading:
+    """An attempt without its questions, read as one plain row: an open attempt's questions, drawn when it
+    started, do not change until it is submitted, so its page can keep them under the attempt."""
+
+    id: int
+    user_id: int
+    version_id: int
+    number: int
+    started_at: datetime
+    submitted_at: datetime | None
+
+    def can_view(self, user) -> bool:
+        return user.is_authenticated and user.id == self.user_id
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+_HEADING = select(_ATTEMPTS.id, _ATTEMPTS.user_id, _ATTEMPTS.version_id, _ATTEMPTS.number, _ATTEMPTS.started_at,
+                  _ATTEMPTS.submitted_at).where(_ATTEMPTS.id == bindparam("attempt_id"))
+
+
+def attempt_heading(attempt_id: int) -> AttemptHeading | None:
+    row = db.session.execute(_HEADING, {"attempt_id": attempt_id}).one_or_none()
+    return AttemptHeading(*row) if row else None
 
 
 def open_attempt(user_id: int, version_id: int) -> Attempt | None:

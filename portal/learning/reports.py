@@ -13,7 +13,7 @@ from ..extensions import db
 from ..formatting import share
 from ..marks import current_mark
 from .models import Attempt, Certificate, QuestionTag, QuestionTally
-from .division_tallies import FIGURES, anyone_due_name, module_key, read_divisions
+from .division_tallies import FIGURES, LEARNING_TALLIES, anyone_due_name, module_key, read_divisions
 from .queries import PublishedModule
 from .tallies import QUESTION_TALLIES
 
@@ -200,6 +200,11 @@ _RIGHT_BY_DIVISION_AND_TAG = (
     .join(QuestionTag, QuestionTag.question_id == QuestionTally.question_id)
     .where(QuestionTally.question_id.in_(bindparam("ids", expanding=True)))
     .group_by(QuestionTally.division_id, QuestionTag.tag))
+def learning_tallies_mark() -> int:
+    """Raised with every change to the division learning tallies, and so to a division's list of overdue staff."""
+    return current_mark(LEARNING_TALLIES)
+
+
 def question_tallies_mark() -> int:
     """Raised with every change to the question tallies: what is drawn from them can be kept under it."""
     return current_mark(QUESTION_TALLIES)

@@ -13,7 +13,7 @@ from ..database import writes_when_read
 from ..extensions import LIMITED_READS, db, limiter
 from ..formatting import reader_language
 from ..forms import render_form
-from ..fragments import render_part, render_part_made
+from ..fragments import render_part_made
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_file_response
 from ..security import found_and_allowed, requires
@@ -106,16 +106,22 @@ def _quiz_page(attempt, module, form, questions_part: Markup):
 @bp.route("/learning/attempts/<int:attempt_id>")
 @requires("learning.take")
 def attempt(attempt_id: int):
-    attempt, module = _attempt(attempt_id)
+    heading = found_and_allowed(queries.attempt_heading(attempt_id), lambda found: found.can_view(current_user))
+    module = queries.published(heading.version_id)
     language = reader_language()
-    if attempt.submitted:
+    if heading.submitted:
+        attempt = queries.attempt(attempt_id)
         return render_template("learning/result.html", attempt=attempt, module=module, language=language,
                                results=result_view(attempt, module, language), progress=_progress(module)
                                if module.slug in queries.current_modules() else None)
-    questions = quiz_view(attempt, module, language)
-    part = render_part_made("learning/_quiz_questions.html", tuple(questions),
-                            lambda: _questions(quiz_form(questions, formdata=None), questions))
-    return _quiz_page(attempt, module, QuizForm(formdata=None), part)
+
+    def drawn() -> dict:
+        questions = quiz_view(queries.attempt(attempt_id), module, language)
+        return _questions(quiz_form(questions, formdata=None), questions)
+
+    part = render_part_made("learning/_quiz_questions.html",
+                            ("open attempt", heading.id, heading.started_at, module.id, module.checksum), drawn)
+    return _quiz_page(heading, module, QuizForm(formdata=None), part)
 
 
 @bp.route("/learning/attempts/<int:attempt_id>", methods=["POST"])
@@ -240,21 +246,20 @@ def report_csv():
 def division_report(code: str):
     division = visible_division_name(code, current_user, "learning")
     modules = queries.current_modules()
-    page = requested_page()
-    per_page = current_app.config["PAGE_SIZE"]
-    learning = reports.learning_of(modules, [division])[0]
-    total = learning.overdue_people
-    overdue = reports.overdue_in_division(division.id, modules, page, per_page, total)
-    language = reader_language()
-    module_table = render_part("learning/_division_modules.html", (
-        tuple(module.id for module in modules.values()), tuple(learning.figures.values())),
-                               modules=modules, figures_by_module=learning.figures, language=language)
-    overdue_table = render_part("learning/_overdue_table.html", tuple(
-        (person.full_name, person.email, person.start_date, tuple((module.id, due) for module, due in person.overdue))
-        for person in overdue), overdue=overdue, language=language) if overdue else None
-    return render_template("learning/division_report.html", division=division, module_table=module_table,
-                           overdue_table=overdue_table, total=total, page=page, pages=page_count(total, per_page),
-                           language=language)
+    page, per_page, today = requested_page(), current_app.config["PAGE_SIZE"], date.today()
+
+    def report_context() -> dict:
+        learning = reports.learning_of(modules, [division], today)[0]
+        total = learning.overdue_people
+        return {"division": division, "modules": modules, "figures_by_module": learning.figures, "total": total,
+                "overdue": reports.overdue_in_division(division.id, modules, page, per_page, total, today),
+                "page": page, "pages": page_count(total, per_page), "language": reader_language()}
+
+    key = (reports.learning_tallies_mark(), today, division.id, division.code, page, per_page,
+           tuple((module.id, module.checksum) for module in modules.values()))
+    report = render_part_made("learning/_division_report.html", key, report_context)
+    return render_template("learning/division_report.html", division=division, report=report,
+                           language=reader_language())
 
 
 @bp.route("/learning/report/<code>/export.csv")

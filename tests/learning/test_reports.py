@@ -43,6 +43,34 @@ def test_lead_sees_completion_overdue_and_pass_rates_for_their_division(app, cli
     assert "The Service Promise" not in overdue["Ada Passed"][0].get_text()
 
 
+def test_the_lead_report_shows_each_change_to_the_overdue_list_at_once(app, client, factory, content):
+    """The lead's division report is kept under the learning tallies' mark: a rename, a new e-mail address, a pass,
+    a person leaving or a role that takes a module away shows on the next request."""
+    from portal.auth.models import User
+
+    city(app, factory)
+    sign_in(client, factory.user(roles=("staff", "lead"), division="CXD", start_date=date.today()))
+
+    def overdue() -> dict[str, int]:
+        soup = page(client.get("/learning/report/CXD"))
+        return {row.th.get_text(strip=True): len(row.select("td li"))
+                for row in soup.select("main table:not(.report) tbody tr")}
+
+    assert overdue() == {"Ada Passed": 2, "Bea Overdue": 3}
+    with app.app_context():
+        bea = db.session.scalar(db.select(User).where(User.full_name == "Bea Overdue"))
+        bea.full_name = "Bea Renamed"
+        db.session.commit()
+        bea_id = bea.id
+    assert overdue() == {"Ada Passed": 2, "Bea Renamed": 3}
+    take_quiz(app, bea_id, "service-promise", "right")
+    assert overdue() == {"Ada Passed": 2, "Bea Renamed": 2}
+    with app.app_context():
+        db.session.get(User, bea_id).active = False
+        db.session.commit()
+    assert overdue() == {"Ada Passed": 2}
+
+
 def test_lead_a_never_sees_division_b(app, client, factory, content):
     city(app, factory)
     factory.division("TS")
