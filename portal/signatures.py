@@ -71,6 +71,16 @@ class CheckedSessionInterface(SecureCookieSessionInterface):
         plain = all(isinstance(item, IMMUTABLE) for item in data.values())
         return self.session_class(dict(data) if plain else deepcopy(data))
 
+    def save_session(self, app, session, response) -> None:
+        """An unchanged session that needs no new cookie only varies the response; most pages are such."""
+        if session.modified or self.should_set_cookie(app, session):
+            super().save_session(app, session, response)
+        elif session.accessed:
+            if "Vary" in response.headers:
+                response.vary.add("Cookie")
+            else:
+                response.headers["Vary"] = "Cookie"
+
 
 _form_tokens = LimitedStore(KEPT_COOKIES)
 

@@ -5,10 +5,10 @@ from markupsafe import Markup
 from ..auth.models import Division
 from ..charts import Bar, Line, bar_chart, line_chart
 from ..formatting import reader_language
-from ..fragments import render_part
+from ..fragments import render_part, render_part_made
 from .inquiry_log import CHANNELS
 from .models import Phase, PhaseStatus, ReportState
-from .queries import Compliance, Dashboard, MonthCompliance, ReportCell, total
+from .queries import Compliance, Dashboard, DashboardSources, MonthCompliance, ReportCell, dashboard, total
 from .titles import channel_title
 
 
@@ -49,12 +49,16 @@ def _state_columns() -> list[tuple[str, str]]:
             ("late", _("Handed in late"))]
 
 
-def dashboard_parts(board: Dashboard) -> Markup:
-    """The dashboard's figures, drawn once for each set of figures and language."""
-    return render_part("adoption/_dashboard_parts.html", board.key(), board=board,
-                       draw=lambda: _dashboard_charts(board),
-                       language=reader_language(), channels=CHANNELS, channel_title=channel_title, total=total,
-                       phases=list(Phase), statuses=list(PhaseStatus), state_columns=_state_columns())
+def dashboard_parts(sources: DashboardSources) -> Markup:
+    """The dashboard's figures, drawn once for each set of sources and language."""
+
+    def drawn() -> dict:
+        board = dashboard(sources)
+        return {"board": board, "draw": lambda: _dashboard_charts(board), "language": reader_language(),
+                "channels": CHANNELS, "channel_title": channel_title, "total": total, "phases": list(Phase),
+                "statuses": list(PhaseStatus), "state_columns": _state_columns()}
+
+    return render_part_made("adoption/_dashboard_parts.html", sources.key(), drawn)
 
 
 def _division_charts(division: Division, periods, grid, months: list[MonthCompliance]) -> dict[str, Markup]:

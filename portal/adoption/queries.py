@@ -8,6 +8,7 @@ from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import defer, undefer
 
 from ..auth.models import Division, User, UserRole
+from ..auth.queries import DivisionName, division_names
 from ..extensions import db
 from ..indicators import percentage
 from ..kept import KeptByKey
@@ -76,10 +77,13 @@ def divisions(division_ids=None) -> list[Division]:
     return list(db.session.scalars(query))
 
 
+_PHASES = DivisionPhase.__table__.c
+_ALL_PHASES = select(_PHASES.division_id, _PHASES.phase, _PHASES.status, _PHASES.changed_at)
+
+
 def phases() -> dict[int, Row]:
     """Each division's phase, status and when it last changed, by division (plain rows: forty of them)."""
-    return {row.division_id: row for row in db.session.execute(
-        select(DivisionPhase.division_id, DivisionPhase.phase, DivisionPhase.status, DivisionPhase.changed_at))}
+    return {row.division_id: row for row in db.session.execute(_ALL_PHASES)}
 
 
 def phase_history(division: Division) -> list[Row]:
@@ -294,10 +298,14 @@ def _compliance_period(ordered: list[ReportingPeriod]) -> ReportingPeriod | None
 
 
 _FIGURES = KeptByKey(32)
-_IN_PERIODS = QuarterlyReport.period_id.in_(bindparam("period_ids", expanding=True))
-_CHANGES = select(select(func.count()).select_from(QuarterlyReport).where(_IN_PERIODS).scalar_subquery(),
-                  select(func.coalesce(func.sum(QuarterlyReport.revision), 0)).where(_IN_PERIODS).scalar_subquery(),
-                  select(func.coalesce(func.max(ComplianceFigure.id), 0)).scalar_subquery())
+# Read on every view of the dashboard, so written on the tables: plain statements cost less to run.
+_REPORTS, _FIGURE_ROWS, _PERIODS = QuarterlyReport.__table__, ComplianceFigure.__table__.c, ReportingPeriod.__table__.c
+_IN_PERIODS = _REPORTS.c.period_id.in_(bindparam("period_ids", expanding=True))
+_CHANGES = select(select(func.count()).select_from(_REPORTS).where(_IN_PERIODS).scalar_subquery(),
+                  select(func.coalesce(func.sum(_REPORTS.c.revision), 0)).where(_IN_PERIODS).scalar_subquery(),
+                  select(func.coalesce(func.max(_FIGURE_ROWS.id), 0)).scalar_subquery())
+_RECENT_PERIOD_IDS = (select(_PERIODS.id).order_by(_PERIODS.year.desc(), _PERIODS.quarter.desc())
+                      .limit(bindparam("count")))
 
 
 def changes(period_ids: list[int]) -> tuple:
@@ -313,14 +321,37 @@ def _city_figures(ordered: list[ReportingPeriod]) -> tuple:
     return grid, compliance, compliance_period.id if compliance_period else None
 
 
-def dashboard() -> Dashboard:
-    """Phases and, read again only when a report or figure changed, the newest twelve quarters' report grid and
-    the newest quarter's compliance (four statements, or seven)."""
-    ordered = recent_periods()
-    rows = divisions()
-    current = phases()
-    marker = changes([period.id for period in ordered])
-    grid, compliance, compliance_id = _FIGURES.get((tuple(period.id for period in ordered), marker),
+@dataclass(frozen=True)
+class DashboardSources:
+    """What the dashboard is drawn from, read in four light statements: the newest twelve quarters, the divisions,
+    their phases and the marker of reports and compliance figures. Together they name everything it shows."""
+
+    period_ids: tuple[int, ...]
+    divisions: tuple[DivisionName, ...]
+    phases: dict[int, Row]
+    changes: tuple
+
+    def key(self) -> tuple:
+        return (self.period_ids, self.changes, self.divisions,
+                tuple(sorted((division_id, tuple(row)) for division_id, row in self.phases.items())))
+
+
+def dashboard_sources() -> DashboardSources:
+    """The sources, oldest quarter first."""
+    newest_first = db.session.execute(_RECENT_PERIOD_IDS, {"count": TREND_QUARTERS}).scalars().all()
+    period_ids = tuple(reversed(newest_first))
+    return DashboardSources(period_ids, tuple(division_names()), phases(), changes(list(period_ids)))
+
+
+def dashboard(sources: DashboardSources | None = None) -> Dashboard:
+    """The dashboard from its sources; the report grid and the newest quarter's compliance are read again only
+    when a report or figure changed (five statements, or eight)."""
+    sources = sources or dashboard_sources()
+    found = {period.id: period for period in db.session.scalars(
+        select(ReportingPeriod).options(defer(ReportingPeriod.indicators))
+        .where(ReportingPeriod.id.in_(sources.period_ids)))}
+    ordered, current = [found[period_id] for period_id in sources.period_ids], sources.phases
+    grid, compliance, compliance_id = _FIGURES.get((sources.period_ids, sources.changes),
                                                    lambda: _city_figures(ordered))
     compliance_period = next((period for period in ordered if period.id == compliance_id), None)
     return Dashboard(tuple(ordered), tuple(
@@ -328,7 +359,7 @@ def dashboard() -> Dashboard:
                     current[division.id].status if division.id in current else None,
                     _latest_handed_in(grid, division.id, ordered),
                     total(compliance[division.id]).rate if division.id in compliance else None)
-        for division in rows), grid, compliance, compliance_period, marker)
+        for division in sources.divisions), grid, compliance, compliance_period, sources.changes)
 
 
 @dataclass(frozen=True)

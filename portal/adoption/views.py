@@ -33,9 +33,9 @@ def dashboard():
         if current_user.division is None:
             abort(403)
         return redirect(url_for("adoption.division", code=current_user.division.code))
-    board = queries.dashboard()
-    return render_template("adoption/dashboard.html", board=board, parts=dashboard_parts(board),
-                           language=reader_language(), today=date.today())
+    sources = queries.dashboard_sources()
+    return render_template("adoption/dashboard.html", has_periods=bool(sources.period_ids),
+                           parts=dashboard_parts(sources), language=reader_language())
 
 
 @bp.route("/adoption/divisions/<code>")
@@ -296,9 +296,9 @@ def export_division(code: str):
 @bp.route("/adoption/pdf")
 @requires("adoption.report_all")
 def pdf_city():
-    board, language = queries.dashboard(), reader_language()
-    html = render_template("adoption/city_pdf.html", board=board, parts=dashboard_parts(board), language=language,
-                           today=date.today())
+    sources, language = queries.dashboard_sources(), reader_language()
+    html = render_template("adoption/city_pdf.html", has_periods=bool(sources.period_ids),
+                           parts=dashboard_parts(sources), language=language, today=date.today())
     return pdf_response(html, f"service-promise-adoption-{date.today().isoformat()}-{language}.pdf")
 
 
