@@ -1,15 +1,32 @@
 """The parts of adoption pages drawn from figures (charts and their tables), kept under the figures they show."""
+from flask import render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup
 
-from ..auth.models import Division
+from ..auth.queries import DivisionName, division_code
 from ..charts import Bar, Line, bar_chart, line_chart
 from ..formatting import reader_language
-from ..fragments import render_part, render_part_made
+from ..fragments import render_part_made
+from ..kept import KeptByKey
 from .inquiry_log import CHANNELS
 from .models import Phase, PhaseStatus, ReportState
+from . import queries
 from .queries import Compliance, Dashboard, DashboardSources, MonthCompliance, ReportCell, dashboard, total
 from .titles import channel_title
+
+
+NAVIGATION_PERMISSIONS = ("adoption.report_all", "adoption.manage", "adoption.submit")
+_NAVIGATION = KeptByKey(limit=256)
+
+
+def adoption_navigation() -> Markup:
+    """The adoption pages' own links, drawn once for each page, set of permissions, division and language."""
+    allowed = frozenset(permission for permission in NAVIGATION_PERMISSIONS if current_user.can(permission))
+    code = division_code(current_user.division_id) \
+        if current_user.division_id is not None and "adoption.manage" not in allowed else None
+    return _NAVIGATION.get((request.endpoint, allowed, code, reader_language()), lambda: Markup(
+        render_template("adoption/_nav.html", allowed=allowed, code=code)))
 
 
 def indicators_of(period) -> list[dict]:
@@ -61,7 +78,7 @@ def dashboard_parts(sources: DashboardSources) -> Markup:
     return render_part_made("adoption/_dashboard_parts.html", sources.key(), drawn)
 
 
-def _division_charts(division: Division, periods, grid, months: list[MonthCompliance]) -> dict[str, Markup]:
+def _division_charts(division: DivisionName, periods, grid, months: list[MonthCompliance]) -> dict[str, Markup]:
     language = reader_language()
     areas = periods[-1].indicators["areas"] if periods else []
     by_channel: dict[str, Compliance] = {}
@@ -77,10 +94,19 @@ def _division_charts(division: Division, periods, grid, months: list[MonthCompli
     }
 
 
-def division_parts(division: Division, periods, grid, months: list[MonthCompliance]) -> Markup:
-    key = (division.id, division.name_en, division.name_fr, tuple(period.id for period in periods),
-           tuple(sorted(grid.items())), tuple(months))
-    areas = periods[-1].indicators["areas"] if periods else []
-    return render_part("adoption/_division_parts.html", key, division=division, periods=periods, grid=grid,
-                       months=months, areas=areas, trend=_trend(periods, grid, division.id, areas), draw=lambda: _division_charts(division, periods, grid, months),
-                       language=reader_language(), channel_title=channel_title)
+def division_parts(division: DivisionName) -> Markup:
+    """The division's charts and tables, drawn once for each set of quarters, reports and figures, and kept: the
+    marker of reports and compliance figures moves with every change to either."""
+    period_ids = queries.recent_period_ids()
+
+    def drawn() -> dict:
+        periods = queries.periods_by_ids(period_ids)
+        grid = queries.report_grid(list(period_ids), [division.id])
+        months = queries.compliance_by_month(division, list(period_ids[-4:]))
+        areas = periods[-1].indicators["areas"] if periods else []
+        return {"division": division, "periods": periods, "grid": grid, "months": months, "areas": areas,
+                "trend": _trend(periods, grid, division.id, areas), "language": reader_language(),
+                "draw": lambda: _division_charts(division, periods, grid, months), "channel_title": channel_title}
+
+    key = (division, period_ids, queries.changes(list(period_ids)))
+    return render_part_made("adoption/_division_parts.html", key, drawn)

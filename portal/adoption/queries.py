@@ -79,6 +79,7 @@ def divisions(division_ids=None) -> list[Division]:
 
 _PHASES = DivisionPhase.__table__.c
 _ALL_PHASES = select(_PHASES.division_id, _PHASES.phase, _PHASES.status, _PHASES.changed_at)
+_PHASE_OF = _ALL_PHASES.where(_PHASES.division_id == bindparam("division_id"))
 
 
 def phases() -> dict[int, Row]:
@@ -86,13 +87,23 @@ def phases() -> dict[int, Row]:
     return {row.division_id: row for row in db.session.execute(_ALL_PHASES)}
 
 
-def phase_history(division: Division) -> list[Row]:
+def phase_of(division_id: int) -> Row | None:
+    """One division's phase, status and when it last changed (a plain row), if it has one."""
+    return db.session.execute(_PHASE_OF, {"division_id": division_id}).one_or_none()
+
+
+_CHANGE_ROWS, _USER_ROWS = PhaseChange.__table__.c, User.__table__.c
+_PHASE_HISTORY = (select(_CHANGE_ROWS.phase, _CHANGE_ROWS.status, _CHANGE_ROWS.reason, _CHANGE_ROWS.changed_at,
+                         _USER_ROWS.full_name.label("changed_by"))
+                  .select_from(PhaseChange.__table__.outerjoin(User.__table__,
+                                                               _USER_ROWS.id == _CHANGE_ROWS.changed_by_id))
+                  .where(_CHANGE_ROWS.division_id == bindparam("division_id"))
+                  .order_by(_CHANGE_ROWS.changed_at.desc(), _CHANGE_ROWS.id.desc()))
+
+
+def phase_history(division) -> list[Row]:
     """The division's phase changes, newest first, with who made them (plain rows)."""
-    return list(db.session.execute(
-        select(PhaseChange.phase, PhaseChange.status, PhaseChange.reason, PhaseChange.changed_at,
-               User.full_name.label("changed_by"))
-        .outerjoin(User, User.id == PhaseChange.changed_by_id).where(PhaseChange.division_id == division.id)
-        .order_by(PhaseChange.changed_at.desc(), PhaseChange.id.desc())))
+    return list(db.session.execute(_PHASE_HISTORY, {"division_id": division.id}))
 
 
 def city_timeline(page: int, per_page: int) -> tuple[list[PhaseChange], bool]:
@@ -204,12 +215,17 @@ def compliance_by_month(division: Division, period_ids: list[int]) -> list[Month
             for month, channels in months.items()]
 
 
-def latest_logs(division: Division, limit: int = 8) -> list[Row]:
+_LOG_ROWS = InquiryLog.__table__.c
+_LATEST_LOGS = (select(_LOG_ROWS.filename, _LOG_ROWS.rows, _LOG_ROWS.uploaded_at,
+                       _USER_ROWS.full_name.label("uploaded_by"))
+                .select_from(InquiryLog.__table__.outerjoin(User.__table__, _USER_ROWS.id == _LOG_ROWS.uploaded_by_id))
+                .where(_LOG_ROWS.division_id == bindparam("division_id"))
+                .order_by(_LOG_ROWS.uploaded_at.desc(), _LOG_ROWS.id.desc()).limit(bindparam("limit")))
+
+
+def latest_logs(division, limit: int = 8) -> list[Row]:
     """The division's latest uploads and typed counts, with who made them (plain rows)."""
-    return list(db.session.execute(
-        select(InquiryLog.filename, InquiryLog.rows, InquiryLog.uploaded_at, User.full_name.label("uploaded_by"))
-        .outerjoin(User, User.id == InquiryLog.uploaded_by_id).where(InquiryLog.division_id == division.id)
-        .order_by(InquiryLog.uploaded_at.desc(), InquiryLog.id.desc()).limit(limit)))
+    return list(db.session.execute(_LATEST_LOGS, {"division_id": division.id, "limit": limit}))
 
 
 @dataclass(frozen=True)
@@ -336,10 +352,22 @@ class DashboardSources:
                 tuple(sorted((division_id, tuple(row)) for division_id, row in self.phases.items())))
 
 
+def recent_period_ids(count: int = TREND_QUARTERS) -> tuple[int, ...]:
+    """The ids of the newest `count` periods, oldest first, in one plain statement."""
+    return tuple(reversed(db.session.execute(_RECENT_PERIOD_IDS, {"count": count}).scalars().all()))
+
+
+def periods_by_ids(period_ids: tuple[int, ...]) -> list[ReportingPeriod]:
+    """These periods in this order; each one's indicators are read when first used."""
+    found = {period.id: period for period in db.session.scalars(
+        select(ReportingPeriod).options(defer(ReportingPeriod.indicators))
+        .where(ReportingPeriod.id.in_(period_ids)))}
+    return [found[period_id] for period_id in period_ids]
+
+
 def dashboard_sources() -> DashboardSources:
     """The sources, oldest quarter first."""
-    newest_first = db.session.execute(_RECENT_PERIOD_IDS, {"count": TREND_QUARTERS}).scalars().all()
-    period_ids = tuple(reversed(newest_first))
+    period_ids = recent_period_ids()
     return DashboardSources(period_ids, tuple(division_names()), phases(), changes(list(period_ids)))
 
 
@@ -347,10 +375,7 @@ def dashboard(sources: DashboardSources | None = None) -> Dashboard:
     """The dashboard from its sources; the report grid and the newest quarter's compliance are read again only
     when a report or figure changed (five statements, or eight)."""
     sources = sources or dashboard_sources()
-    found = {period.id: period for period in db.session.scalars(
-        select(ReportingPeriod).options(defer(ReportingPeriod.indicators))
-        .where(ReportingPeriod.id.in_(sources.period_ids)))}
-    ordered, current = [found[period_id] for period_id in sources.period_ids], sources.phases
+    ordered, current = periods_by_ids(sources.period_ids), sources.phases
     grid, compliance, compliance_id = _FIGURES.get((sources.period_ids, sources.changes),
                                                    lambda: _city_figures(ordered))
     compliance_period = next((period for period in ordered if period.id == compliance_id), None)

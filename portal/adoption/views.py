@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.queries import visible_division
+from ..auth.queries import visible_division, visible_division_name
 from ..database import utcnow
 from ..extensions import db
 from ..formatting import reader_language
@@ -18,10 +18,11 @@ from .forms import report_form as build_report_form
 from .inquiry_log import CHANNELS, MAX_BYTES, LogRefused, check_upload, figures_from_counts, read_inquiry_log
 from .models import Phase, PhaseStatus
 from .operations import Refused
-from .pages import dashboard_parts, division_parts, indicators_of
+from .pages import adoption_navigation, dashboard_parts, division_parts, indicators_of
 from .titles import channel_title
 
 bp = Blueprint("adoption", __name__)
+bp.context_processor(lambda: {"adoption_navigation": adoption_navigation})
 TIMELINE_PAGE = 50
 UPLOAD_REQUEST_BYTES = MAX_BYTES + 1024 * 1024
 
@@ -41,13 +42,9 @@ def dashboard():
 @bp.route("/adoption/divisions/<code>")
 @requires("adoption.report")
 def division(code: str):
-    found = visible_division(code, current_user, "adoption")
-    ordered = queries.recent_periods()
-    grid = queries.report_grid([period.id for period in ordered], [found.id])
-    months = queries.compliance_by_month(found, [period.id for period in ordered[-4:]])
-    return render_template("adoption/division.html", division=found, periods=ordered, grid=grid,
-                           phase=queries.phases().get(found.id), history=queries.phase_history(found),
-                           parts=division_parts(found, ordered, grid, months), months=months,
+    found = visible_division_name(code, current_user, "adoption")
+    return render_template("adoption/division.html", division=found, phase=queries.phase_of(found.id),
+                           history=queries.phase_history(found), parts=division_parts(found),
                            logs=queries.latest_logs(found), language=reader_language(), today=date.today(),
                            can_report=current_user.can("adoption.submit") and current_user.division_id == found.id)
 
@@ -305,12 +302,8 @@ def pdf_city():
 @bp.route("/adoption/divisions/<code>/pdf")
 @requires("adoption.report")
 def pdf_division(code: str):
-    found, language = visible_division(code, current_user, "adoption"), reader_language()
-    ordered = queries.recent_periods()
-    grid = queries.report_grid([period.id for period in ordered], [found.id])
-    months = queries.compliance_by_month(found, [period.id for period in ordered[-4:]])
-    html = render_template("adoption/division_pdf.html", division=found, periods=ordered, grid=grid,
-                           phase=queries.phases().get(found.id), history=queries.phase_history(found),
-                           parts=division_parts(found, ordered, grid, months), months=months, language=language,
+    found, language = visible_division_name(code, current_user, "adoption"), reader_language()
+    html = render_template("adoption/division_pdf.html", division=found, phase=queries.phase_of(found.id),
+                           history=queries.phase_history(found), parts=division_parts(found), language=language,
                            today=date.today())
     return pdf_response(html, f"service-promise-adoption-{found.code}-{date.today().isoformat()}-{language}.pdf")

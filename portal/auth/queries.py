@@ -42,6 +42,14 @@ _DIVISION_NAMES_AMONG = _DIVISION_NAMES.where(Division.id.in_(bindparam("ids", e
 _DIVISION_NAME_BY_CODE = _DIVISION_NAMES.where(Division.code == bindparam("code"))
 
 
+_DIVISION_CODE = select(Division.__table__.c.code).where(Division.__table__.c.id == bindparam("division_id"))
+
+
+def division_code(division_id: int) -> str | None:
+    """A division's code, read as one plain value (a link to a person's own division needs no more)."""
+    return db.session.execute(_DIVISION_CODE, {"division_id": division_id}).scalar()
+
+
 def division_names(division_ids: Iterable[int] | None = None) -> list[DivisionName]:
     """Divisions by English name, all of them or those with these ids."""
     rows = db.session.execute(_DIVISION_NAMES) if division_ids is None else \
