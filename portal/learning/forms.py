@@ -10,9 +10,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .codes import normalise_code
 from .quiz import QuizQuestion
 
-NOTHING_CHOSEN = _l("Choose an answer to this question.")
-NOTHING_CHOSEN_MULTIPLE = _l("Choose at least one answer to this question.")
-UNKNOWN_CHOICE = _l("That answer is not one of the choices. Choose again.")
+# Each message names its question, so that the summary of a quiz sent back reads as a list of what to fix.
+NOTHING_CHOSEN = _l("Question %(number)d: choose an answer.")
+NOTHING_CHOSEN_MULTIPLE = _l("Question %(number)d: choose at least one answer.")
+UNKNOWN_CHOICE = _l("Question %(number)d: that answer is not one of the choices. Choose again.")
 
 
 class StartQuizForm(FlaskForm):
@@ -23,11 +24,14 @@ class QuizForm(FlaskForm):
     """The questions of one attempt, one field each (`q1`, `q2`, …), built from the attempt's draw."""
 
 
-def _known_choices(form, field) -> None:
-    allowed = {choice.value for choice in field.choices}
-    chosen = field.data if isinstance(field.data, list) else [field.data]
-    if any(value not in allowed for value in chosen if value is not None):
-        raise ValidationError(UNKNOWN_CHOICE)
+def _known_choices(number: int):
+    def check(_form, field) -> None:
+        allowed = {choice.value for choice in field.choices}
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        if any(value not in allowed for value in chosen if value is not None):
+            raise ValidationError(UNKNOWN_CHOICE % {"number": number})
+
+    return check
 
 
 def quiz_form(questions: list[QuizQuestion], **kwargs) -> QuizForm:
@@ -37,10 +41,12 @@ def quiz_form(questions: list[QuizQuestion], **kwargs) -> QuizForm:
         if question.multiple:
             fields[question.name] = SelectMultipleField(
                 question.prompt, choices=choices, validate_choice=False, widget=ListWidget(prefix_label=False),
-                option_widget=CheckboxInput(), validators=[InputRequired(NOTHING_CHOSEN_MULTIPLE), _known_choices])
+                option_widget=CheckboxInput(), validators=[
+                    InputRequired(NOTHING_CHOSEN_MULTIPLE % {"number": question.position}),
+                    _known_choices(question.position)])
         else:
-            fields[question.name] = RadioField(question.prompt, choices=choices, validate_choice=False,
-                                               validators=[InputRequired(NOTHING_CHOSEN), _known_choices])
+            fields[question.name] = RadioField(question.prompt, choices=choices, validate_choice=False, validators=[
+                InputRequired(NOTHING_CHOSEN % {"number": question.position}), _known_choices(question.position)])
     return type("AttemptForm", (QuizForm,), fields)(**kwargs)
 
 

@@ -123,9 +123,9 @@ def test_a_wrong_submission_fails_and_allows_a_retake_up_to_the_limit(app, clien
 
 
 @pytest.mark.parametrize("answers, expected", [
-    ({}, "Choose an answer to this question."),
-    ({"q1": ["9"]}, "That answer is not one of the choices. Choose again."),
-    ({"q1": ["one"]}, "That answer is not one of the choices. Choose again."),
+    ({}, "Question 1: choose an answer."),
+    ({"q1": ["9"]}, "Question 1: that answer is not one of the choices. Choose again."),
+    ({"q1": ["one"]}, "Question 1: that answer is not one of the choices. Choose again."),
 ])
 def test_bad_answers_are_explained_and_record_nothing(app, client, factory, content, answers, expected):
     sign_in(client, factory.user())
