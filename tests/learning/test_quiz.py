@@ -123,7 +123,7 @@ def test_a_wrong_submission_fails_and_allows_a_retake_up_to_the_limit(app, clien
 
 
 @pytest.mark.parametrize("answers, expected", [
-    ({}, "Question 1: choose an answer."),
+    ({}, "Question 1: choose"),
     ({"q1": ["9"]}, "Question 1: that answer is not one of the choices. Choose again."),
     ({"q1": ["one"]}, "Question 1: that answer is not one of the choices. Choose again."),
 ])
@@ -133,7 +133,10 @@ def test_bad_answers_are_explained_and_record_nothing(app, client, factory, cont
     key = answer_key(app, attempt_id(address))
     response = submit(client, address, {**key, **answers} if answers else {})
     assert response.status_code == 422
-    assert expected in messages(response)
+    shown = messages(response)
+    assert any(message.startswith(expected) for message in shown)
+    if not answers:
+        assert [message.split(":")[0] for message in shown] == [f"Question {n}" for n in range(1, len(shown) + 1)]
     assert page(response).select_one(".error-summary a")["href"].startswith("#q")
     with app.app_context():
         assert db.session.get(Attempt, attempt_id(address)).submitted_at is None
