@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, bindparam, exists, extract, func, or_, select
 
 from ..auth.models import Division, User, UserRole
+from ..auth.queries import DivisionName, division_names
 from ..extensions import db
 from ..security import Role
 from .models import (SEEN_BY_COMMITTEE, Conflict, Cycle, Nomination, NominationState, Nominee, Programme,
@@ -153,6 +154,12 @@ class Story:
     language: str
     decided_at: datetime
 
+    def key(self) -> tuple:
+        """Everything the showcase shows of the story, for the key of its kept list."""
+        return (self.id, tuple(self.programme_title.items()), self.cycle_name, tuple(self.category.items()),
+                self.team_name, self.names, tuple(self.divisions.items()), self.citation, self.language,
+                self.decided_at)
+
 
 @dataclass(frozen=True)
 class ShowcaseFilter:
@@ -161,9 +168,9 @@ class ShowcaseFilter:
     year: int | None = None
 
 
-def showcase_choices() -> tuple[list[Division], list[tuple[str, dict]], list[int]]:
+def showcase_choices() -> tuple[list[DivisionName], list[tuple[str, dict]], list[int]]:
     """What the showcase can be filtered by: divisions, programme categories and years with stories."""
-    divisions = list(db.session.scalars(select(Division).order_by(Division.name_en)))
+    divisions = division_names()
     categories = [(f"{found.slug}:{category['key']}", category["title"])
                   for found in programmes() for category in found.definition["categories"]]
     decided_in = extract("year", Nomination.decided_at)

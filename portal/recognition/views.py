@@ -12,6 +12,7 @@ from ..database import commit_keeping_loaded, writes_when_read
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
+from ..fragments import render_part
 from ..pagination import requested_page
 from ..security import found_and_allowed, requires
 from . import operations, queries
@@ -326,8 +327,15 @@ def showcase():
                                     year if year is not None and MINYEAR <= year < MAXYEAR else None)
     page = requested_page()
     found, has_next = queries.stories(chosen, page, min(current_app.config["PAGE_SIZE"], STORIES_PER_PAGE))
-    return render_template("recognition/showcase.html", stories=found, has_next=has_next, page=page, chosen=chosen,
-                           divisions=divisions, categories=categories, years=years, language=reader_language())
+    language = reader_language()
+    filter_part = render_part("recognition/_showcase_filter.html", (
+        tuple(divisions), tuple((value, tuple(title.items())) for value, title in categories), tuple(years), chosen),
+        divisions=divisions, categories=categories, years=years, chosen=chosen, language=language)
+    stories_part = render_part("recognition/_stories.html", (
+        page, has_next, chosen, tuple(story.key() for story in found)),
+        stories=found, has_next=has_next, page=page, chosen=chosen, language=language)
+    return render_template("recognition/showcase.html", filter_part=filter_part, stories_part=stories_part,
+                           language=language)
 
 
 @bp.route("/recognition/review/<int:cycle_id>")
@@ -338,8 +346,12 @@ def review(cycle_id: int):
     chosen = next((member for member in SEEN_BY_COMMITTEE if member.value == state), None)
     page = requested_page()
     rows, has_next = queries.review_page(cycle, current_user, chosen, page, current_app.config["PAGE_SIZE"])
-    return render_template("recognition/review.html", cycle=cycle, rows=rows, has_next=has_next, page=page,
-                           chosen=chosen, states=SEEN_BY_COMMITTEE, language=reader_language(),
+    language = reader_language()
+    titles = cycle.category_titles(language)
+    table = render_part("recognition/_review_table.html", (tuple(rows), tuple(titles.items())),
+                        rows=rows, category_titles=titles) if rows else None
+    return render_template("recognition/review.html", cycle=cycle, table=table, has_next=has_next, page=page,
+                           chosen=chosen, states=SEEN_BY_COMMITTEE, language=language,
                            closed=cycle.is_closed(date.today()))
 
 

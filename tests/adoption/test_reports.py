@@ -79,6 +79,42 @@ def test_submitting_needs_every_answer_and_keeps_what_was_typed(app, client, cit
     assert report_row(app, ids["report"])[0] == "draft"
 
 
+def test_the_form_shows_each_saved_answer_and_computed_figure_at_once(app, client, city):
+    """The fields of a saved report are kept under its answers and computed figures: a new answer, or an
+    attestation that changes a computed figure, shows on the next request."""
+    from portal.adoption.models import ReportingPeriod
+    from portal.adoption.operations import computed_for
+    from portal.auth.models import Division, User
+    from portal.promise.models import Attestation, DocumentKind
+    from portal.promise.queries import current_versions
+
+    lead, _other, _steward, ids = city
+    sign_in(client, lead)
+
+    def shown(name: str) -> str:
+        return page(client.get(form_path(ids))).find("input", attrs={"name": name})["value"]
+
+    assert send(client, ids, **{"value-staff-briefings-held": "7"}).status_code == 302
+    assert shown("value-staff-briefings-held") == "7"
+    assert send(client, ids, **{"value-staff-briefings-held": "8"}).status_code == 302
+    assert shown("value-staff-briefings-held") == "8"
+
+    def attested() -> float | None:
+        with app.app_context():
+            division = db.session.scalar(db.select(Division).where(Division.code == ids["division"]))
+            period = db.session.get(ReportingPeriod, ids["period"])
+            return computed_for(period, [division.id])[division.id]["staff-attested"]
+
+    before, text = attested(), page(client.get(form_path(ids))).get_text(" ", strip=True)
+    with app.app_context():
+        promise = current_versions()[DocumentKind.PROMISE]
+        for person in db.session.scalars(db.select(User).where(User.full_name == "Lee Lead")):
+            db.session.add(Attestation(user_id=person.id, version_id=promise.id, language="en"))
+        db.session.commit()
+    assert attested() != before
+    assert page(client.get(form_path(ids))).get_text(" ", strip=True) != text
+
+
 def test_a_draft_is_saved_then_submitted_with_computed_figures_fixed_and_scores(app, client, city):
     lead, _other, _steward, ids = city
     sign_in(client, lead)
