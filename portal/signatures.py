@@ -20,7 +20,7 @@ from .kept import kept
 KEPT_COOKIES = 4096
 FORM_TOKEN_SECONDS = 60
 FORM_TOKEN = "csrf_token"
-IMMUTABLE = (str, int, float, bool, bytes, tuple, type(None), datetime)
+IMMUTABLE = (str, int, float, bool, bytes, type(None), datetime)
 
 
 class LimitedStore:

@@ -315,18 +315,19 @@ def _compliance_period(ordered: list[ReportingPeriod]) -> ReportingPeriod | None
 
 _FIGURES = KeptByKey(32)
 # Read on every view of the dashboard, so written on the tables: plain statements cost less to run.
-_REPORTS, _FIGURE_ROWS, _PERIODS = QuarterlyReport.__table__, ComplianceFigure.__table__.c, ReportingPeriod.__table__.c
+_REPORTS, _LOGS, _PERIODS = QuarterlyReport.__table__, InquiryLog.__table__.c, ReportingPeriod.__table__.c
 _IN_PERIODS = _REPORTS.c.period_id.in_(bindparam("period_ids", expanding=True))
 _CHANGES = select(select(func.count()).select_from(_REPORTS).where(_IN_PERIODS).scalar_subquery(),
                   select(func.coalesce(func.sum(_REPORTS.c.revision), 0)).where(_IN_PERIODS).scalar_subquery(),
-                  select(func.coalesce(func.max(_FIGURE_ROWS.id), 0)).scalar_subquery())
+                  select(func.coalesce(func.max(_LOGS.id), 0)).scalar_subquery())
 _RECENT_PERIOD_IDS = (select(_PERIODS.id).order_by(_PERIODS.year.desc(), _PERIODS.quarter.desc())
                       .limit(bindparam("count")))
 
 
 def changes(period_ids: list[int]) -> tuple:
     """What moves whenever a report or the compliance figures of these periods change, in one statement: every
-    change to a report raises its revision, and figures are only ever replaced by new rows with new ids."""
+    change to a report raises its revision, and figures are only ever replaced from a new inquiry log, whose id is
+    higher than any before it (logs are never deleted; the figures' own ids may be reused once deleted)."""
     return tuple(db.session.execute(_CHANGES, {"period_ids": list(period_ids)}).one())
 
 

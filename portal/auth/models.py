@@ -3,7 +3,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -59,8 +59,8 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    # Set when the account is loaded for a signed-in page (auth/session.py): a frozenset of
-    # Role. The rows win once loaded or changed.
+    # Set when the account is loaded for a signed-in page (auth/session.py): a frozenset of Role. The rows win
+    # while loaded, and any change to them drops it (see _forget_roles_read_with_account).
     roles_read_with_account = None
 
     @property
@@ -98,6 +98,13 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+@event.listens_for(User.role_rows, "append")
+@event.listens_for(User.role_rows, "remove")
+@event.listens_for(User.role_rows, "bulk_replace")
+def _forget_roles_read_with_account(target: User, *_args) -> None:
+    target.roles_read_with_account = None
 
 
 class UserRole(db.Model):

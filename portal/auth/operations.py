@@ -207,7 +207,6 @@ def set_roles(user: User, roles: set[Role], actor_id: int | None = None) -> bool
         return False
     user.role_rows = [row for row in user.role_rows if row.role in roles]
     user.role_rows.extend(UserRole(role=role) for role in sorted(roles - before))
-    user.roles_read_with_account = None
     db.session.flush()
     record("roles.change", f"user:{user.id}",
            {"email": user.email, "before": sorted(before), "after": sorted(roles)}, actor_id=actor_id)

@@ -200,6 +200,8 @@ _RIGHT_BY_DIVISION_AND_TAG = (
     .join(QuestionTag, QuestionTag.question_id == QuestionTally.question_id)
     .where(QuestionTally.question_id.in_(bindparam("ids", expanding=True)))
     .group_by(QuestionTally.division_id, QuestionTag.tag))
+
+
 def learning_tallies_mark() -> int:
     """Raised with every change to the division learning tallies, and so to a division's list of overdue staff."""
     return current_mark(LEARNING_TALLIES)

@@ -65,6 +65,7 @@ def _read_versions(ids: list[int]) -> None:
 
 
 # Read on every page, so written on the tables rather than the models: plain statements cost half as much to run.
+# Unlike the ORM's, they do not flush pending changes first: a write that reads them back flushes itself.
 _VERSIONS, _ATTESTATIONS = DocumentVersion.__table__.c, Attestation.__table__.c
 _RANK = _VERSIONS.major * 1000 + _VERSIONS.minor
 _NEWEST = select(_VERSIONS.document_id, func.max(_RANK).label("rank")).group_by(_VERSIONS.document_id).subquery()

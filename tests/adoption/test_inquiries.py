@@ -135,3 +135,24 @@ def test_staff_who_are_not_the_divisions_lead_cannot_upload(app, client, city, f
     steward = factory.user(roles=("staff", "steward"), division="CXD", name="Other Steward")
     sign_in(client, steward)
     assert client.get(f"/adoption/divisions/{ids['division']}/inquiries").status_code == 403
+
+
+def test_the_division_page_shows_replaced_figures_at_once(app, client, city):
+    """The division page keeps its charts and tables under a marker of reports and inquiry logs: typed counts that
+    replace a log's figures, even with the same number of rows, show on the next request."""
+    lead, ids = city
+    sign_in(client, lead)
+    path = f"/adoption/divisions/{ids['division']}/inquiries/{ids['period']}/counts"
+    token_from = f"/adoption/divisions/{ids['division']}/inquiries"
+
+    def typed(received: str, within: str) -> str:
+        response = post_form(client, path, {"received-0-phone": received, "within-0-phone": within},
+                             token_from=token_from)
+        assert response.status_code == 302
+        text = page(client.get(f"/adoption/divisions/{ids['division']}")).get_text(" ", strip=True)
+        return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+    assert "Phone 40 90 %" in typed("40", "36")
+    shown = typed("40", "20")
+    assert counted(app)[2] == 1
+    assert "Phone 40 50 %" in shown and "Phone 40 90 %" not in shown

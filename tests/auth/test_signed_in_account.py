@@ -33,3 +33,14 @@ def test_a_change_to_the_account_is_written_like_any_other(app, factory):
         db.session.commit()
     with app.app_context():
         assert signed_in_user(person.id).full_name == "After Rename"
+
+
+def test_roles_given_through_the_rows_show_after_the_commit(app, factory):
+    from portal.auth.models import UserRole
+
+    person = factory.user(roles=("staff",))
+    with app.app_context():
+        user = signed_in_user(person.id)
+        user.role_rows.append(UserRole(role=Role.STEWARD))
+        db.session.commit()
+        assert user.can("attestation.report_all")
