@@ -32,13 +32,23 @@ class KeptByKey:
         self.limit, self.values, self.lock = limit, kept(OrderedDict()), Lock()
 
     def get(self, key: Hashable, make: Callable[[], Value]) -> Value:
+        """The value kept for the key, or the one `make` gives, kept from now on (made outside the lock)."""
+        value = self.peek(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
+
+    def peek(self, key: Hashable):
+        """The value kept for the key, or None."""
         with self.lock:
-            if key in self.values:
+            value = self.values.get(key)
+            if value is not None:
                 self.values.move_to_end(key)
-                return self.values[key]
-        value = make()
+            return value
+
+    def put(self, key: Hashable, value) -> None:
         with self.lock:
             self.values[key] = value
             while len(self.values) > self.limit:
                 self.values.popitem(last=False)
-        return value

@@ -11,8 +11,8 @@ from .promise.models import Attestation, DivisionTally, Document, DocumentText, 
 from .recognition.models import CommitteeMember, Conflict, Cycle, Nomination, Nominee, Programme, Score
 
 __all__ = ["Attempt", "AttemptQuestion", "Certificate", "CertificateFile", "LearningDue", "LearningTally", "Lesson",
-           "Module", "ModuleVersion", "Option", "Question", "QuestionTag", "QuestionTally", "TallyMark", "AuditEntry", "Attestation",
-           "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "OutgoingMail", "User",
-           "UserRole", "NameWord", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme",
+           "Module", "ModuleVersion", "Option", "Question", "QuestionTag", "QuestionTally", "TallyMark", "AuditEntry",
+           "Attestation", "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "OutgoingMail",
+           "User", "UserRole", "NameWord", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme",
            "Score", "ComplianceFigure", "DivisionPhase", "IndicatorSet", "Inquiry", "InquiryLog", "PhaseChange",
            "QuarterlyReport", "ReminderSent", "ReportingPeriod", "ReportRevision"]

@@ -6,16 +6,14 @@ signed; it is still refused once older than the session's lifetime. A form token
 signed with the time: the same signed token serves a session's pages for a minute, which leaves it valid for all
 but that minute of its eight hours."""
 import time
-from collections import OrderedDict
 from copy import deepcopy
 from datetime import datetime
-from threading import Lock
 
 from flask import g, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
-from .kept import kept
+from .kept import KeptByKey
 
 KEPT_COOKIES = 4096
 FORM_TOKEN_SECONDS = 60
@@ -23,38 +21,18 @@ FORM_TOKEN = "csrf_token"
 IMMUTABLE = (str, int, float, bool, bytes, type(None), datetime)
 
 
-class LimitedStore:
-    """A dict of at most `limit` entries, the least recently used going first; safe between threads."""
-
-    def __init__(self, limit: int):
-        self.limit, self.entries, self.lock = limit, kept(OrderedDict()), Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.entries.get(key)
-            if value is not None:
-                self.entries.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.limit:
-                self.entries.popitem(last=False)
-
-
 class CheckedSessionInterface(SecureCookieSessionInterface):
     """The signed session cookie, its signature checked once per value and age checked on every request."""
 
     def __init__(self) -> None:
-        self.opened = LimitedStore(KEPT_COOKIES)
+        self.opened = KeptByKey(KEPT_COOKIES)
 
     def open_session(self, app, request):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = app.permanent_session_lifetime.total_seconds()
-        known = self.opened.get((app.secret_key, value))
+        known = self.opened.peek((app.secret_key, value))
         if known is None:
             serializer = self.get_signing_serializer(app)
             if serializer is None:
@@ -82,7 +60,7 @@ class CheckedSessionInterface(SecureCookieSessionInterface):
                 response.headers["Vary"] = "Cookie"
 
 
-_form_tokens = LimitedStore(KEPT_COOKIES)
+_form_tokens = KeptByKey(KEPT_COOKIES)
 
 
 def reuse_form_token() -> None:
@@ -91,16 +69,17 @@ def reuse_form_token() -> None:
     secret = session.get(FORM_TOKEN)
     if not secret or FORM_TOKEN in g:
         return
-    known = _form_tokens.get(secret)
+    known = _form_tokens.peek(secret)
     if known is not None and time.monotonic() - known[1] < FORM_TOKEN_SECONDS:
         setattr(g, FORM_TOKEN, known[0])
 
 
 def keep_form_token(response):
     """After the page: the token it signed, if it signed one, kept for the next pages of the same session."""
-    token, secret = g.get(FORM_TOKEN), session.get(FORM_TOKEN)
-    if token and secret:
-        known = _form_tokens.get(secret)
+    token = g.get(FORM_TOKEN)
+    secret = session.get(FORM_TOKEN) if token else None
+    if secret:
+        known = _form_tokens.peek(secret)
         if known is None or known[0] != token:
             _form_tokens.put(secret, (token, time.monotonic()))
     return response

@@ -24,9 +24,10 @@ def test_a_part_is_rendered_again_for_new_figures_or_another_language(app, monke
 def test_the_oldest_parts_of_a_template_go_first_and_leave_other_templates_alone(app, monkeypatch):
     monkeypatch.setattr(fragments, "render_template", lambda template, **context: str(context["n"]))
     monkeypatch.setattr(fragments, "LIMIT_PER_TEMPLATE", 3)
+    monkeypatch.setattr(fragments, "_stores", {})
     with app.test_request_context():
         fragments.render_part("report.html", ("table",), n=0)
         for n in range(5):
             fragments.render_part("part.html", (n,), n=n)
-    assert [key[1] for key in fragments._kept["part.html"]] == [(2,), (3,), (4,)]
-    assert [key[1] for key in fragments._kept["report.html"]] == [("table",)]
+    assert [key[1] for key in fragments._stores["part.html"].values] == [(2,), (3,), (4,)]
+    assert [key[1] for key in fragments._stores["report.html"].values] == [("table",)]

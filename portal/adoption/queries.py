@@ -34,7 +34,7 @@ def periods() -> list[ReportingPeriod]:
 
 def recent_periods(count: int = TREND_QUARTERS) -> list[ReportingPeriod]:
     """The newest `count` periods, oldest first, as trends read them."""
-    return list(reversed(periods()[:count]))
+    return periods_by_ids(recent_period_ids(count))
 
 
 def with_indicators(ordered: list[ReportingPeriod]) -> list[ReportingPeriod]:

@@ -46,7 +46,7 @@ def division(code: str):
     found = visible_division_name(code, current_user, "adoption")
     return render_template("adoption/division.html", division=found, phase=queries.phase_of(found.id),
                            history=queries.phase_history(found), parts=division_parts(found),
-                           logs=queries.latest_logs(found), language=reader_language(), today=date.today(),
+                           logs=queries.latest_logs(found), language=reader_language(),
                            can_report=current_user.can("adoption.submit") and current_user.division_id == found.id)
 
 

@@ -2,8 +2,8 @@
 
 A flush that submits an attempt, issues a certificate, adds a person, changes a person's division, start date,
 active flag, roles, name or e-mail address (which the lead's list of overdue staff shows) marks the divisions
-concerned, and a new module version marks every division; they are
-counted again before the commit (portal/auth/division_counts.py). Bulk SQL that bypasses the ORM calls
+concerned, and a new module version marks every division; they are counted again before the commit
+(portal/auth/division_counts.py), which raises the learning tallies' mark. Bulk SQL that bypasses the ORM calls
 `refresh_all()` itself."""
 from collections import Counter
 from dataclasses import dataclass, field
