@@ -2,7 +2,7 @@
 from .adoption.models import (ComplianceFigure, DivisionPhase, IndicatorSet, Inquiry, InquiryLog, PhaseChange,
                               QuarterlyReport, ReminderSent, ReportingPeriod, ReportRevision)
 from .audit import AuditEntry
-from .auth.models import Division, NameWord, User, UserRole
+from .auth.models import Division, NamePrefix, User, UserRole
 from .learning.models import (Attempt, AttemptQuestion, Certificate, CertificateFile, LearningDue, LearningTally, Lesson,
                               Module, ModuleVersion, Option, Question, QuestionTag, QuestionTally)
 from .mailer import OutgoingMail
@@ -13,6 +13,6 @@ from .recognition.models import CommitteeMember, Conflict, Cycle, Nomination, No
 __all__ = ["Attempt", "AttemptQuestion", "Certificate", "CertificateFile", "LearningDue", "LearningTally", "Lesson",
            "Module", "ModuleVersion", "Option", "Question", "QuestionTag", "QuestionTally", "TallyMark", "AuditEntry",
            "Attestation", "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "OutgoingMail",
-           "User", "UserRole", "NameWord", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme",
+           "User", "UserRole", "NamePrefix", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme",
            "Score", "ComplianceFigure", "DivisionPhase", "IndicatorSet", "Inquiry", "InquiryLog", "PhaseChange",
            "QuarterlyReport", "ReminderSent", "ReportingPeriod", "ReportRevision"]

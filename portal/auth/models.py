@@ -116,11 +116,15 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class NameWord(db.Model):
-    """One word of a person's name, folded to lowercase ASCII, so a name is found by the start of any word."""
+class NamePrefix(db.Model):
+    """Every start of every word of a person's name, folded to lowercase ASCII, with the folded name to sort by:
+    the people whose name has a word starting with what was typed are read in name order from the key alone."""
 
-    __tablename__ = "name_words"
+    __tablename__ = "name_prefixes"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    word: Mapped[str] = mapped_column(String(60).with_variant(String(60, collation="C"), "postgresql"),
-                                      primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(60).with_variant(String(60, collation="C"), "postgresql"),
+                                        primary_key=True)
+    sort_name: Mapped[str] = mapped_column(String(200).with_variant(String(200, collation="C"), "postgresql"),
+                                           primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)

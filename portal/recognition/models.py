@@ -68,7 +68,7 @@ class Cycle(db.Model):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    programme: Mapped[Programme] = relationship(lazy="joined")
+    programme: Mapped[Programme] = relationship()
     division = relationship("Division", lazy="joined")
     members: Mapped[list["CommitteeMember"]] = relationship(lazy="selectin", cascade="all, delete-orphan",
                                                             back_populates="cycle")
@@ -112,7 +112,7 @@ class CommitteeMember(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
 
     cycle: Mapped[Cycle] = relationship(back_populates="members")
-    user = relationship("User", lazy="joined")
+    user = relationship("User")
 
 
 class Nomination(db.Model):

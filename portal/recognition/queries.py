@@ -3,12 +3,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, exists, extract, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
 from ..extensions import db
 from ..security import Role
-from .models import (SEEN_BY_COMMITTEE, Conflict, Cycle, Nomination, NominationState, Nominee, Programme,
+from .models import (SEEN_BY_COMMITTEE, CommitteeMember, Conflict, Cycle, Nomination, NominationState, Nominee, Programme,
                      Score)
 
 def programmes() -> list[Programme]:
@@ -24,7 +25,8 @@ def cycle(cycle_id: int) -> Cycle | None:
 
 
 def cycles() -> list[Cycle]:
-    return list(db.session.scalars(select(Cycle).order_by(Cycle.closes_on.desc(), Cycle.id.desc())))
+    return list(db.session.scalars(select(Cycle).options(selectinload(Cycle.members).selectinload(CommitteeMember.user))
+                                   .order_by(Cycle.closes_on.desc(), Cycle.id.desc())))
 
 
 def open_cycles(today: date) -> list[Cycle]:

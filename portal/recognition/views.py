@@ -54,7 +54,7 @@ def nominate(cycle_id: int):
     cycle = _cycle(cycle_id)
     text = _search_text()
     return render_template("recognition/nominate.html", cycle=cycle, text=text, found=_colleagues(text),
-                           searched=bool(text), form=PersonForm(), language=reader_language(),
+                           searched=bool(text), language=reader_language(),
                            is_open=cycle.is_open(date.today()))
 
 
@@ -112,7 +112,7 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
         score=score if scoring else None, decision=(decision or DecisionForm(data={"revision": nomination.revision}))
         if deciding else None, revision=RevisionForm(data={"revision": nomination.revision}),
         conflict=ConflictForm() if scoring else None, can_withdraw=nomination.can_withdraw(current_user, today),
-        text=text, found=_colleagues(text), searched=bool(text), person=PersonForm() if editing else None,
+        text=text, found=_colleagues(text), searched=bool(text),
         rubric=rubric,
         category=nomination.cycle.category(nomination.category_key) if nomination.category_key else None,
         reviewing=nomination.cycle.is_reviewer(current_user), cycle_closed=nomination.cycle.is_closed(today),

@@ -45,17 +45,46 @@ def test_search_finds_a_colleague_by_the_start_of_any_name_without_accents(app, 
     assert "Nobody found" in nobody.get_text()
 
 
-def test_search_reads_the_name_index_and_does_not_scan(app, city, count_statements):
+def test_search_reads_people_in_name_order_from_the_index(app, city, count_statements):
+    from sqlalchemy import event
+
     from portal.auth.name_search import find_colleagues
 
     with app.test_request_context():
-        if db.engine.dialect.name == "sqlite":
-            plan = " ".join(str(row[-1]) for row in db.session.execute(text(
-                "EXPLAIN QUERY PLAN SELECT user_id FROM name_words WHERE word >= 'cote' AND word < 'cotf'")))
-            assert "SEARCH name_words" in plan and "SCAN name_words" not in plan
-        with count_statements() as counted:
-            assert [person.full_name for person in find_colleagues("colette cote")] == ["Colette Côté-Brûlé"]
+        sent = []
+
+        def remember(_connection, _cursor, statement, parameters, _context, _many):
+            sent.append((statement, parameters))
+
+        db.session.connection()
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            with count_statements() as counted:
+                assert [person.full_name for person in find_colleagues("colette cote")] == ["Colette Côté-Brûlé"]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
         assert counted.count == 1
+        if db.engine.dialect.name == "sqlite":
+            statement, parameters = sent[-1]
+            plan = " ".join(str(row[-1]) for row in db.session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+            assert "SEARCH" in plan and "name_prefixes" in plan, plan
+            assert "SCAN" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_search_orders_names_without_regard_to_accents_or_case(app, city):
+    from portal.auth.operations import create_user
+    from portal.auth.name_search import find_colleagues
+    from portal.security import Role
+
+    with app.test_request_context():
+        for number, name in enumerate(("Zoé Zola", "Eric Zola", "emma Zola", "Émile Zola")):
+            create_user(email=f"zola{number}@example.org", full_name=name, password="long password 1",
+                        roles={Role.STAFF})
+        db.session.commit()
+        assert [person.full_name for person in find_colleagues("zola")] == [
+            "Émile Zola", "emma Zola", "Eric Zola", "Zoé Zola"]
+        assert [person.full_name for person in find_colleagues("zola e")] == ["Émile Zola", "emma Zola", "Eric Zola"]
 
 
 def test_a_renamed_person_is_found_by_the_new_name_only(app, city):
