@@ -1,9 +1,7 @@
 """Engine set-up (SQLite pragmas and write locking), immutable rows and timestamps."""
 from datetime import UTC, datetime
 
-from collections.abc import Callable
-
-from flask import current_app, g, has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -35,14 +33,6 @@ def _refuse_changes_to_immutable_rows(session: Session, _context, _instances) ->
             raise ImmutableRowError(f"{type(obj).__name__} rows cannot be changed or deleted")
 
 
-def writes_when_read(view: Callable) -> Callable:
-    """Marks a GET view that writes (an audit entry of who looked, a file kept once made): its first transaction
-    takes the write lock at the start, so readers that write wait their turn instead of failing on SQLite; once it
-    has committed, the rest of the page reads without holding the lock."""
-    view.writes_when_read = True
-    return view
-
-
 def commit_keeping_loaded(session: Session) -> None:
     """Commits without expiring what the session has loaded, for a page that writes only a note of who looked and
     then shows what it had already read: the rows it shows did not change, so reading them again is waste."""
@@ -53,19 +43,26 @@ def commit_keeping_loaded(session: Session) -> None:
         session.expire_on_commit = keep
 
 
+def write_after_reading(session: Session) -> None:
+    """For a page read with GET that then writes (a note of who looked, a file kept once made): ends its reads,
+    keeping what they loaded, so that the write opens a transaction of its own that takes the write lock at once.
+    On SQLite writers then queue for the lock instead of failing, and hold it only while they write."""
+    commit_keeping_loaded(session)
+    if has_request_context():
+        g.write_lock_next = True
+
+
 @event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
 def _note_the_write_is_done(_session: Session) -> None:
     if has_request_context():
-        g.wrote_when_read = True
+        g.pop("write_lock_next", None)
 
 
 def _write_lock_needed() -> bool:
     if not has_request_context() or request.method not in SAFE_METHODS:
         return True
-    if g.get("wrote_when_read"):
-        return False
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    return getattr(view, "writes_when_read", False)
+    return g.get("write_lock_next", False)
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from ..auth.queries import division_names, visible_division, visible_division_name
 from ..clock import explain_acknowledgement
 from ..csv_export import csv_response
-from ..database import writes_when_read
+from ..database import write_after_reading
 from ..extensions import LIMITED_READS, db, limiter
 from ..formatting import reader_language
 from ..forms import render_form
@@ -154,12 +154,13 @@ def certificates():
 
 @bp.route("/certificates/<int:certificate_id>.pdf")
 @requires("learning.take")
-@writes_when_read
 def certificate_pdf(certificate_id: int):
     certificate = found_and_allowed(queries.certificate(certificate_id), lambda found: found.can_download(current_user))
     pdf = queries.certificate_file(certificate.id)
     if pdf is None:
-        pdf = operations.store_certificate_file(certificate, current_user, queries.published(certificate.version_id))
+        write_after_reading(db.session())
+        pdf = queries.certificate_file(certificate.id) or operations.store_certificate_file(
+            certificate, current_user, queries.published(certificate.version_id))
         db.session.commit()
     return pdf_file_response(pdf, f"certificate-{certificate.code}.pdf")
 

@@ -1,3 +1,5 @@
+import json
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -102,6 +104,11 @@ def score_form(criteria: list[dict], scale: int, language: str, **kwargs) -> Fla
             choices=[(str(value), str(value)) for value in range(1, scale + 1)],
             validators=[InputRequired(_l("Score this criterion."))])
     return type("ScoreForm", (FlaskForm,), fields)(**kwargs)
+
+
+def rubric_key(rubric: dict) -> str:
+    """The rubric as text, to key what is drawn from it."""
+    return json.dumps(rubric, sort_keys=True)
 
 
 def chosen_scores(form: FlaskForm, criteria: list[dict]) -> dict[str, int]:

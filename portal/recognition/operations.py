@@ -272,9 +272,13 @@ def withdraw_nomination(nomination: Nomination, user: User, seen_revision: int, 
     record("recognition.nomination_withdraw", f"nomination:{nomination.id}", {"cycle": nomination.cycle_id})
 
 
+def view_is_recorded(nomination: Nomination, viewer: User) -> bool:
+    """Anyone but the nominator reading a nomination (a committee member, an administrator) is in the audit log."""
+    return viewer.id != nomination.nominator_id
+
+
 def record_view(nomination: Nomination, viewer: User) -> None:
-    """A committee member or administrator reading a nomination is in the audit log."""
-    if viewer.id != nomination.nominator_id:
+    if view_is_recorded(nomination, viewer):
         record("recognition.nomination_view", f"nomination:{nomination.id}", {"cycle": nomination.cycle_id})
 
 

@@ -3,22 +3,23 @@ from datetime import MAXYEAR, MINYEAR, date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import mailer
 from ..auth.models import User
 from ..auth.name_search import find_colleagues, searchable
 from ..auth.queries import all_divisions, visible_division
-from ..database import commit_keeping_loaded, writes_when_read
+from ..database import commit_keeping_loaded, write_after_reading
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
-from ..fragments import render_part
+from ..fragments import render_part, render_part_made
 from ..pagination import requested_page
 from ..security import found_and_allowed, requires
 from . import operations, queries
 from .citation import word_count
 from .forms import (ConflictForm, ConsentForm, CycleForm, DecisionForm, NominationForm, PersonForm, RevisionForm,
-                    chosen_scores, score_form)
+                    chosen_scores, rubric_key, score_form)
 from .models import SEEN_BY_COMMITTEE, Scope
 from .operations import Refused
 
@@ -90,6 +91,22 @@ def _nomination_form(nomination, language: str, **kwargs) -> NominationForm:
     return form
 
 
+def _score_fields(nomination, rubric: dict, language: str, score=None) -> Markup:
+    """The rubric's choices: drawn from a refused form as it was sent, or kept for the rubric and the saved scores."""
+    if score is not None:
+        return Markup(render_template("recognition/_score_fields.html", score=score, rubric=rubric))
+    saved = queries.my_scores(nomination, current_user)
+    return render_part_made("recognition/_score_fields.html", (rubric_key(rubric), tuple(sorted(saved.items()))),
+                            lambda: {"rubric": rubric, "score": score_form(rubric["criteria"], rubric["scale"], language, data={
+                                f"criterion_{key}": str(value) for key, value in saved.items()})})
+
+
+def _decision_fields(decision=None) -> Markup:
+    if decision is not None:
+        return Markup(render_template("recognition/_decision_fields.html", decision=decision))
+    return render_part_made("recognition/_decision_fields.html", (), lambda: {"decision": DecisionForm(formdata=None)})
+
+
 def _nomination_page(nomination, declared: bool, form=None, score=None, decision=None):
     """The nomination as its reader may use it: the nominator's draft form, or the committee's review."""
     today, language = date.today(), reader_language()
@@ -100,20 +117,16 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
             "category": nomination.category_key, "team_name": nomination.team_name, "citation": nomination.citation,
             "revision": nomination.revision, "action": "save"})
     scoring = nomination.can_score(current_user, today, declared)
-    if scoring and score is None:
-        score = score_form(rubric["criteria"], rubric["scale"], language, data={
-            "revision": nomination.revision, **{f"criterion_{key}": str(value) for key, value
-                                                in queries.my_scores(nomination, current_user).items()}})
     deciding = nomination.can_decide(current_user, today, declared)
     text = _search_text() if editing else ""
     status = 422 if any(part is not None and part.errors for part in (form, score, decision)) else 200
     return render_template(
         "recognition/nomination.html", nomination=nomination, language=language, editing=editing, form=form,
-        score=score if scoring else None, decision=(decision or DecisionForm(data={"revision": nomination.revision}))
-        if deciding else None, revision=RevisionForm(data={"revision": nomination.revision}),
-        conflict=ConflictForm() if scoring else None, can_withdraw=nomination.can_withdraw(current_user, today),
-        text=text, found=_colleagues(text), searched=bool(text),
-        rubric=rubric,
+        score=score, decision=decision,
+        score_fields=_score_fields(nomination, rubric, language, score) if scoring else None,
+        decision_fields=_decision_fields(decision) if deciding else None,
+        can_withdraw=nomination.can_withdraw(current_user, today),
+        text=text, found=_colleagues(text), searched=bool(text), rubric=rubric,
         category=nomination.cycle.category(nomination.category_key) if nomination.category_key else None,
         reviewing=nomination.cycle.is_reviewer(current_user), cycle_closed=nomination.cycle.is_closed(today),
         words=word_count(form.citation.data) if form is not None else 0), status
@@ -121,12 +134,14 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
 
 @bp.route("/recognition/nominations/<int:nomination_id>")
 @requires("recognition.nominate")
-@writes_when_read
 def nomination(nomination_id: int):
     found, declared = _nomination(nomination_id)
-    operations.record_view(found, current_user)
-    commit_keeping_loaded(db.session())
-    return _nomination_page(found, declared)
+    page = _nomination_page(found, declared)
+    if operations.view_is_recorded(found, current_user):
+        write_after_reading(db.session())
+        operations.record_view(found, current_user)
+        commit_keeping_loaded(db.session())
+    return page
 
 
 def _refused(nomination_id: int, refusal: Refused):
