@@ -4,10 +4,17 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..indicators import Span, Value, percentage, provides
-from .models import ComplianceFigure
+from .models import ComplianceFigure, InquiryLog
+
+_NEWEST_LOG = select(func.max(InquiryLog.__table__.c.id))
 
 
-@provides("standard-compliance")
+def _compliance_mark() -> int | None:
+    """Figures are only ever replaced from a new inquiry log, whose id is higher than any before it."""
+    return db.session.scalar(_NEWEST_LOG)
+
+
+@provides("standard-compliance", mark=_compliance_mark)
 def standard_compliance(span: Span) -> dict[int, Value]:
     found = {division_id: percentage(int(within), int(received) - int(pending))
              for division_id, received, within, pending in db.session.execute(

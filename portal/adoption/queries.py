@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Row, bindparam, func, select
-from sqlalchemy.orm import defer, undefer
+from sqlalchemy.orm import defer, lazyload, undefer
 
 from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
@@ -61,8 +61,11 @@ def report(report_id: int) -> QuarterlyReport | None:
 
 
 def report_for(period_id: int, division_id: int) -> QuarterlyReport | None:
-    return db.session.scalar(select(QuarterlyReport).where(QuarterlyReport.period_id == period_id,
-                                                           QuarterlyReport.division_id == division_id))
+    """The division's report for the period; its period and division are taken from those already read."""
+    return db.session.scalar(select(QuarterlyReport).options(lazyload(QuarterlyReport.period),
+                                                             lazyload(QuarterlyReport.division))
+                             .where(QuarterlyReport.period_id == period_id,
+                                    QuarterlyReport.division_id == division_id))
 
 
 def revisions(report: QuarterlyReport) -> list[ReportRevision]:

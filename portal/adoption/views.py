@@ -9,7 +9,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
-from ..fragments import render_part
+from ..fragments import render_part_made
 from ..pagination import requested_page
 from ..pdf import pdf_response
 from ..security import accepts_upload, found_and_allowed, requires
@@ -118,22 +118,22 @@ def _report_page(period, division, report, form=None, review=None):
     editing = report.can_edit(current_user) if report else (current_user.can("adoption.submit")
                                                             and current_user.division_id == division.id)
     indicators = indicators_of(period)
-    saved = None
-    if editing and form is None:
-        saved = initial_data(indicators, report.answers if report else {}, report.revision if report else None)
-        form = build_report_form([item for item in indicators if not item["computed"]], language, data=saved)
+    typed = [item for item in indicators if not item["computed"]]
+    saved = initial_data(typed, report.answers if report else {}, None) if editing and form is None else None
     reviewing = report is not None and report.can_review(current_user)
     if reviewing and review is None:
         review = ReviewForm(data={"revision": report.revision})
     computed = (report.computed if report and not editing
                 else operations.computed_for(period, [division.id])[division.id])
     status = 422 if any(part is not None and (part.errors or part.form_errors) for part in (form, review)) else 200
-    # The fields of a report as saved are the same for the same period, answers and computed figures: kept.
-    fields = render_part("adoption/_report_fields.html", (
+    # The fields of a report as saved are the same for the same period, answers and computed figures: kept, and
+    # its form is built only to draw them.
+    fields = render_part_made("adoption/_report_fields.html", (
         period.id, tuple(sorted(saved.items())), tuple(sorted(computed.items()))),
-        period=period, form=form, computed=computed, language=language) if saved is not None else None
+        lambda: {"period": period, "form": build_report_form(typed, language, data=saved), "computed": computed,
+                 "language": language}) if saved is not None else None
     return render_template("adoption/report.html", period=period, division=division, report=report,
-                           form=form if editing else None, review=review if reviewing else None, fields=fields,
+                           form=form if editing and fields is None else None, review=review if reviewing else None, fields=fields,
                            computed=computed, language=language, today=date.today()), status
 
 

@@ -1,11 +1,18 @@
 """The onboarding figure adoption reports show: of the module completions a division's staff owe, the share done,
 from the learning tallies."""
+from datetime import date
+
 from ..indicators import Span, Value, percentage, provides
+from .division_tallies import module_key
 from .queries import current_modules
-from .reports import division_learning
+from .reports import division_learning, learning_tallies_mark
 
 
-@provides("onboarding-completion")
+def _learning_mark() -> tuple:
+    return learning_tallies_mark(), date.today(), tuple(module_key(module) for module in current_modules().values())
+
+
+@provides("onboarding-completion", mark=_learning_mark)
 def onboarding_completion(span: Span) -> dict[int, Value]:
     modules = current_modules()
     if not modules:

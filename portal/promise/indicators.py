@@ -2,10 +2,14 @@
 Service Promise, from the tallies kept with every attestation."""
 from ..indicators import Span, Value, percentage, provides
 from .models import DocumentKind
-from .queries import current_versions, division_summary
+from .queries import current_versions, division_summary, tallies_mark
 
 
-@provides("attested-share")
+def _attestation_mark() -> tuple:
+    return tallies_mark(), tuple((kind.value, version.id) for kind, version in current_versions().items())
+
+
+@provides("attested-share", mark=_attestation_mark)
 def attested_share(span: Span) -> dict[int, Value]:
     versions = current_versions()
     if DocumentKind.PROMISE not in versions:

@@ -2,11 +2,25 @@
 them, submitted within the quarter (withdrawn ones left out)."""
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, event, func, select
+from sqlalchemy.orm import Session
 
+from ..auth.division_counts import attributes_changed
 from ..extensions import db
 from ..indicators import Span, Value, provides
-from .models import SEEN_BY_COMMITTEE, Nomination, Nominee
+from ..marks import current_mark, raise_mark
+from .models import NOMINATIONS_MARK, SEEN_BY_COMMITTEE, Nomination, Nominee
+
+
+def _nominations_mark() -> int:
+    return current_mark(NOMINATIONS_MARK)
+
+
+@event.listens_for(Session, "after_flush")
+def _raise_the_mark_with_a_new_state(session: Session, _context) -> None:
+    if any(isinstance(obj, Nomination) and (obj in session.new or attributes_changed(obj, "state"))
+           for obj in (*session.new, *session.dirty)):
+        raise_mark(NOMINATIONS_MARK)
 
 
 def _within(span: Span):
@@ -16,7 +30,7 @@ def _within(span: Span):
             Nomination.state.in_(SEEN_BY_COMMITTEE))
 
 
-@provides("nominations-made")
+@provides("nominations-made", mark=_nominations_mark)
 def nominations_made(span: Span) -> dict[int, Value]:
     counts = dict(db.session.execute(
         select(Nomination.nominator_division_id, func.count())
@@ -25,7 +39,7 @@ def nominations_made(span: Span) -> dict[int, Value]:
     return {division_id: counts.get(division_id, 0) for division_id in span.division_ids}
 
 
-@provides("nominations-received")
+@provides("nominations-received", mark=_nominations_mark)
 def nominations_received(span: Span) -> dict[int, Value]:
     counts = dict(db.session.execute(
         select(Nominee.division_id, func.count(distinct(Nominee.nomination_id)))

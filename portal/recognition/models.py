@@ -36,6 +36,8 @@ class NominationState(TitledEnum):
 UNDER_REVIEW = (NominationState.SUBMITTED, NominationState.SHORTLISTED)
 DECIDED = (NominationState.AWARDED, NominationState.NOT_AWARDED)
 SEEN_BY_COMMITTEE = (*UNDER_REVIEW, *DECIDED)
+# Raised with every change of a nomination's state, so figures counted from the states can be kept under it.
+NOMINATIONS_MARK = "nominations"
 
 
 class Programme(db.Model):

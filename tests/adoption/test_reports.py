@@ -265,3 +265,52 @@ def ids_period_name(app, ids) -> str:
 
     with app.test_request_context():
         return db.session.get(ReportingPeriod, ids["period"]).name
+
+
+def test_kept_computed_figures_move_with_nominations_and_inquiry_counts_at_once(app, city, factory):
+    """Computed figures are kept under their sources' marks: a nomination submitted or withdrawn, and counts
+    entered, change them on the next reading."""
+    from portal.adoption.inquiry_log import MonthlyFigure
+    from portal.adoption.models import ReportingPeriod
+    from portal.adoption.operations import computed_for, enter_counts
+    from portal.auth.models import User
+    from portal.recognition.models import Programme
+    from portal.recognition.operations import (CycleSettings, open_cycle, save_draft, start_nomination,
+                                               submit_nomination, withdraw_nomination)
+
+    lead, other, _steward, ids = city
+    committee = factory.user(roles=("staff", "committee"), division="CMO", name="Cam Committee")
+    today = date.today()
+
+    def figures(person_id: int) -> dict:
+        with app.test_request_context():
+            period = db.session.get(ReportingPeriod, ids["period"])
+            division_id = db.session.get(User, person_id).division_id
+            return computed_for(period, [division_id])[division_id]
+
+    assert (figures(lead.id)["nominations-made"], figures(other.id)["nominations-received"]) == (0, 0)
+    assert figures(lead.id)["acknowledged-within-standard"] is None
+    with app.test_request_context():
+        nominator, nominee, chair = (db.session.get(User, person.id) for person in (lead, other, committee))
+        award = db.session.scalar(db.select(Programme).where(Programme.slug == "city-managers-award"))
+        cycle = open_cycle(award, CycleSettings("Now", today, today, frozenset({chair.id}), chair.id), chair)
+        nomination = start_nomination(cycle, nominator, nominee, today)
+        save_draft(nomination, "simple-and-convenient", None, "Kept every promise.", nomination.revision, today)
+        submit_nomination(nomination, nomination.revision, today)
+        db.session.commit()
+        nomination_id = nomination.id
+    assert (figures(lead.id)["nominations-made"], figures(other.id)["nominations-received"]) == (1, 1)
+    with app.test_request_context():
+        from portal.recognition.models import Nomination
+
+        found = db.session.get(Nomination, nomination_id)
+        withdraw_nomination(found, found.nominator, found.revision, today)
+        db.session.commit()
+    assert (figures(lead.id)["nominations-made"], figures(other.id)["nominations-received"]) == (0, 0)
+    with app.test_request_context():
+        period = db.session.get(ReportingPeriod, ids["period"])
+        person = db.session.get(User, lead.id)
+        month = period.starts_on
+        enter_counts(person.division, period, [MonthlyFigure(month, "email", 10, 10, 8, 0, None)], person)
+        db.session.commit()
+    assert figures(lead.id)["acknowledged-within-standard"] == 80.0
