@@ -13,6 +13,6 @@ from .recognition.models import CommitteeMember, Conflict, Cycle, Nomination, No
 __all__ = ["Attempt", "AttemptQuestion", "Certificate", "CertificateFile", "LearningDue", "LearningTally", "Lesson",
            "Module", "ModuleVersion", "Option", "Question", "QuestionTag", "QuestionTally", "TallyMark", "AuditEntry",
            "Attestation", "Division", "DivisionTally", "Document", "DocumentText", "DocumentVersion", "OutgoingMail",
-           "User", "UserRole", "NamePrefix", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee", "Programme",
-           "Score", "ComplianceFigure", "DivisionPhase", "IndicatorSet", "Inquiry", "InquiryLog", "PhaseChange",
-           "QuarterlyReport", "ReminderSent", "ReportingPeriod", "ReportRevision"]
+           "User", "UserRole", "NamePrefix", "CommitteeMember", "Conflict", "Cycle", "Nomination", "Nominee",
+           "Programme", "Score", "ComplianceFigure", "DivisionPhase", "IndicatorSet", "Inquiry", "InquiryLog",
+           "PhaseChange", "QuarterlyReport", "ReminderSent", "ReportingPeriod", "ReportRevision"]

@@ -91,7 +91,7 @@ def named_in(entries: list) -> Named:
     emails = {entry.subject for entry in entries if "@" in entry.subject}
     people = db.session.execute(_PEOPLE, {"ids": list(ids), "emails": list(emails)}).all() if ids or emails else []
     modules = current_modules() if any(entry.subject.startswith("module:") for entry in entries) else {}
-    programmes = {found.slug: found.definition["title"] for found in recognition_queries.programmes()} \
+    programmes = {found.slug: found.definition["title"] for found in recognition_queries.programme_definitions()} \
         if any(entry.subject.startswith("programme:") for entry in entries) else {}
     return Named({person.id: person for person in people}, {person.email: person for person in people}, modules,
                  programmes)

@@ -133,7 +133,8 @@ def _report_page(period, division, report, form=None, review=None):
         lambda: {"period": period, "form": build_report_form(typed, language, data=saved), "computed": computed,
                  "language": language}) if saved is not None else None
     return render_template("adoption/report.html", period=period, division=division, report=report,
-                           form=form if editing and fields is None else None, review=review if reviewing else None, fields=fields,
+                           form=form if editing and fields is None else None, review=review if reviewing else None,
+                           fields=fields,
                            computed=computed, language=language, today=date.today()), status
 
 

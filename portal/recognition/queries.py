@@ -8,9 +8,10 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
 from ..extensions import db
+from ..kept import KeptByKey
 from ..security import Role
-from .models import (SEEN_BY_COMMITTEE, CommitteeMember, Conflict, Cycle, Nomination, NominationState, Nominee, Programme,
-                     Score)
+from .models import (SEEN_BY_COMMITTEE, CommitteeMember, Conflict, Cycle, Nomination, NominationState, Nominee,
+                     Programme, Score)
 
 def programmes() -> list[Programme]:
     return list(db.session.scalars(select(Programme).order_by(Programme.slug)))
@@ -170,52 +171,93 @@ class ShowcaseFilter:
     year: int | None = None
 
 
+_PROGRAMMES = Programme.__table__.c
+_PROGRAMME_KEYS = select(_PROGRAMMES.id, _PROGRAMMES.slug, _PROGRAMMES.checksum).order_by(_PROGRAMMES.slug)
+_DEFINITIONS = select(_PROGRAMMES.id, _PROGRAMMES.definition).where(
+    _PROGRAMMES.id.in_(bindparam("ids", expanding=True)))
+_definitions = KeptByKey(limit=64)
+
+
+@dataclass(frozen=True)
+class ProgrammeDefinition:
+    id: int
+    slug: str
+    definition: dict
+
+
+def programme_definitions() -> list[ProgrammeDefinition]:
+    """Every programme's definition, by slug: read as id, slug and checksum, the definitions themselves kept in
+    each process under their checksum and read again only when a sync changes one."""
+    keys = db.session.execute(_PROGRAMME_KEYS).all()
+    found = {key.id: _definitions.peek((key.id, key.checksum)) for key in keys}
+    unknown = [programme_id for programme_id, definition in found.items() if definition is None]
+    if unknown:
+        checksums = {key.id: key.checksum for key in keys}
+        for programme_id, definition in db.session.execute(_DEFINITIONS, {"ids": unknown}):
+            found[programme_id] = definition
+            _definitions.put((programme_id, checksums[programme_id]), definition)
+    return [ProgrammeDefinition(key.id, key.slug, found[key.id]) for key in keys]
+
+
+_DECIDED_IN = extract("year", Nomination.decided_at)
+_STORY_YEARS = (select(_DECIDED_IN).distinct().where(Nomination.story_published.is_(True))
+                .order_by(_DECIDED_IN.desc()))
+
+
 def showcase_choices() -> tuple[list[DivisionName], list[tuple[str, dict]], list[int]]:
     """What the showcase can be filtered by: divisions, programme categories and years with stories."""
-    divisions = division_names()
     categories = [(f"{found.slug}:{category['key']}", category["title"])
-                  for found in programmes() for category in found.definition["categories"]]
-    decided_in = extract("year", Nomination.decided_at)
-    years = [int(year) for year in db.session.scalars(select(decided_in).distinct()
-                                                       .where(Nomination.story_published.is_(True))
-                                                       .order_by(decided_in.desc()))]
-    return divisions, categories, years
+                  for found in programme_definitions() for category in found.definition["categories"]]
+    return division_names(), categories, [int(year) for year in db.session.scalars(_STORY_YEARS)]
+
+
+def _stories_statement(by_division: bool, by_category: bool, by_year: bool):
+    query = (select(Nomination.id, Cycle.programme_id, Cycle.name, Nomination.category_key, Nomination.team_name,
+                    Nomination.citation, Nomination.language, Nomination.decided_at)
+             .join(Cycle, Cycle.id == Nomination.cycle_id).where(Nomination.story_published.is_(True)))
+    if by_division:
+        query = query.where(exists().where(Nominee.nomination_id == Nomination.id,
+                                           Nominee.division_id == bindparam("division")))
+    if by_category:
+        query = query.where(Cycle.programme_id.in_(select(Programme.id).where(Programme.slug == bindparam("slug"))),
+                            Nomination.category_key == bindparam("category"))
+    if by_year:
+        query = query.where(Nomination.decided_at >= bindparam("year_starts"),
+                            Nomination.decided_at < bindparam("year_ends"))
+    return (query.order_by(Nomination.decided_at.desc(), Nomination.id.desc())
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+_STORIES = {(division, category, year): _stories_statement(division, category, year)
+            for division in (False, True) for category in (False, True) for year in (False, True)}
+_STORY_PEOPLE = (select(Nominee.nomination_id, User.full_name, Division.name_en, Division.name_fr)
+                 .join(User, User.id == Nominee.user_id).outerjoin(Division, Division.id == Nominee.division_id)
+                 .where(Nominee.nomination_id.in_(bindparam("ids", expanding=True)))
+                 .order_by(Nominee.nomination_id, Nominee.position))
 
 
 def stories(chosen: ShowcaseFilter, page: int, per_page: int) -> tuple[list[Story], bool]:
     """Awarded nominations whose nominees all agreed, newest first, one page and whether more follow."""
-    query = (select(Nomination.id, Programme.id.label("programme_id"), Cycle.name, Nomination.category_key,
-                    Nomination.team_name, Nomination.citation, Nomination.language, Nomination.decided_at)
-             .join(Cycle, Cycle.id == Nomination.cycle_id).join(Programme, Programme.id == Cycle.programme_id)
-             .where(Nomination.story_published.is_(True)))
-    if chosen.division is not None:
-        query = query.where(exists().where(Nominee.nomination_id == Nomination.id,
-                                           Nominee.division_id == chosen.division))
-    if chosen.category:
-        slug, _colon, key = chosen.category.partition(":")
-        query = query.where(Programme.slug == slug, Nomination.category_key == key)
-    if chosen.year is not None:
-        query = query.where(Nomination.decided_at >= datetime(chosen.year, 1, 1),
-                            Nomination.decided_at < datetime(chosen.year + 1, 1, 1))
-    rows = db.session.execute(query.order_by(Nomination.decided_at.desc(), Nomination.id.desc())
-                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    slug, _colon, key = (chosen.category or "").partition(":")
+    statement = _STORIES[(chosen.division is not None, bool(chosen.category), chosen.year is not None)]
+    rows = db.session.execute(statement, {
+        "division": chosen.division, "slug": slug, "category": key,
+        "year_starts": datetime(chosen.year, 1, 1) if chosen.year is not None else None,
+        "year_ends": datetime(chosen.year + 1, 1, 1) if chosen.year is not None else None,
+        "limit": per_page + 1, "offset": (page - 1) * per_page}).all()
     shown = rows[:per_page]
     people: dict[int, list[tuple[str, str, str]]] = {row.id: [] for row in shown}
-    for nomination_id, full_name, name_en, name_fr in db.session.execute(
-            select(Nominee.nomination_id, User.full_name, Division.name_en, Division.name_fr)
-            .join(User, User.id == Nominee.user_id).outerjoin(Division, Division.id == Nominee.division_id)
-            .where(Nominee.nomination_id.in_(list(people))).order_by(Nominee.nomination_id, Nominee.position)):
+    for nomination_id, full_name, name_en, name_fr in db.session.execute(_STORY_PEOPLE, {"ids": list(people)}):
         people[nomination_id].append((full_name, name_en or "", name_fr or ""))
-    definitions = dict(db.session.execute(select(Programme.id, Programme.definition).where(
-        Programme.id.in_({row.programme_id for row in shown}))).all())
+    definitions = {found.id: found.definition for found in programme_definitions()} if shown else {}
     found = []
     for row in shown:
-        definition = definitions[row.programme_id]
-        category = next((item for item in definition["categories"] if item["key"] == row.category_key), None)
+        definition = definitions.get(row.programme_id, {})
+        category = next((item for item in definition.get("categories", ()) if item["key"] == row.category_key), None)
         named = people[row.id]
         divisions = {language: ", ".join(dict.fromkeys(person[index] for person in named if person[index]))
                      for language, index in (("en", 1), ("fr", 2))}
-        found.append(Story(row.id, definition["title"], row.name, category["title"] if category else {},
+        found.append(Story(row.id, definition.get("title", {}), row.name, category["title"] if category else {},
                            row.team_name, ", ".join(person[0] for person in named), divisions, row.citation,
                            row.language, row.decided_at))
     return found, len(rows) > per_page

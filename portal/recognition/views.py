@@ -96,9 +96,13 @@ def _score_fields(nomination, rubric: dict, language: str, score=None) -> Markup
     if score is not None:
         return Markup(render_template("recognition/_score_fields.html", score=score, rubric=rubric))
     saved = queries.my_scores(nomination, current_user)
+
+    def drawn() -> dict:
+        chosen = {f"criterion_{key}": str(value) for key, value in saved.items()}
+        return {"rubric": rubric, "score": score_form(rubric["criteria"], rubric["scale"], language, data=chosen)}
+
     return render_part_made("recognition/_score_fields.html", (rubric_key(rubric), tuple(sorted(saved.items()))),
-                            lambda: {"rubric": rubric, "score": score_form(rubric["criteria"], rubric["scale"], language, data={
-                                f"criterion_{key}": str(value) for key, value in saved.items()})})
+                            drawn)
 
 
 def _decision_fields(decision=None) -> Markup:
