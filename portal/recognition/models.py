@@ -1,8 +1,8 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, cast, false, func, select, text
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..database import utcnow
 from ..enums import TitledEnum, enum_column
@@ -71,9 +71,8 @@ class Cycle(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     programme: Mapped[Programme] = relationship()
-    division = relationship("Division", lazy="joined")
-    members: Mapped[list["CommitteeMember"]] = relationship(lazy="selectin", cascade="all, delete-orphan",
-                                                            back_populates="cycle")
+    division = relationship("Division")
+    members: Mapped[list["CommitteeMember"]] = relationship(cascade="all, delete-orphan", back_populates="cycle")
 
     def is_open(self, today: date) -> bool:
         return self.opens_on <= today <= self.closes_on
@@ -83,7 +82,10 @@ class Cycle(db.Model):
 
     @property
     def member_ids(self) -> frozenset[int]:
-        return frozenset(member.user_id for member in self.members)
+        """The committee: read with the cycle as one list (`member_list`), or from its rows once they are loaded."""
+        if "members" in self.__dict__:
+            return frozenset(member.user_id for member in self.members)
+        return frozenset(int(found) for found in (self.member_list or "").split(",") if found)
 
     def is_reviewer(self, user) -> bool:
         return user.is_authenticated and Role.COMMITTEE in user.roles and user.id in self.member_ids
@@ -115,6 +117,12 @@ class CommitteeMember(db.Model):
 
     cycle: Mapped[Cycle] = relationship(back_populates="members")
     user = relationship("User")
+
+
+# The committee's user ids read with the cycle in the same statement, for the permission checks of every page.
+Cycle.member_list = column_property(
+    select(func.aggregate_strings(cast(CommitteeMember.user_id, String), ","))
+    .where(CommitteeMember.cycle_id == Cycle.id).correlate_except(CommitteeMember).scalar_subquery())
 
 
 class Nomination(db.Model):

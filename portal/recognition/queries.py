@@ -75,36 +75,40 @@ def state_counts(cycle_ids: list[int]) -> dict[int, dict[NominationState, int]]:
     return counts
 
 
+_NOMINATIONS, _NOMINEES, _USERS = Nomination.__table__.c, Nominee.__table__.c, User.__table__.c
+_CONFLICTS, _SCORES = Conflict.__table__.c, Score.__table__.c
+
+
 def _visible_to(in_a_division: bool):
     """Conditions that leave out what the reviewer may not review: their division, and declared conflicts. Each
     exclusion is one list read once, not a lookup per nomination."""
-    conditions = [Nomination.id.not_in(select(Conflict.nomination_id)
-                                       .where(Conflict.reviewer_id == bindparam("reviewer_id")))]
+    conditions = [_NOMINATIONS.id.not_in(select(_CONFLICTS.nomination_id)
+                                         .where(_CONFLICTS.reviewer_id == bindparam("reviewer_id")))]
     if in_a_division:
-        conditions += [or_(Nomination.nominator_division_id.is_(None),
-                           Nomination.nominator_division_id != bindparam("division_id")),
-                       Nomination.id.not_in(select(Nominee.nomination_id).where(
-                           Nominee.division_id == bindparam("division_id"),
-                           Nominee.cycle_id == bindparam("cycle_id")))]
+        conditions += [or_(_NOMINATIONS.nominator_division_id.is_(None),
+                           _NOMINATIONS.nominator_division_id != bindparam("division_id")),
+                       _NOMINATIONS.id.not_in(select(_NOMINEES.nomination_id).where(
+                           _NOMINEES.division_id == bindparam("division_id"),
+                           _NOMINEES.cycle_id == bindparam("cycle_id")))]
     return and_(*conditions)
 
 
 def _review_list(in_a_division: bool):
-    return (select(Nomination.id, Nomination.state, Nomination.category_key, Nomination.team_name,
-                   Nomination.combined_score, Nomination.reviewer_count)
-            .where(Nomination.cycle_id == bindparam("cycle_id"),
-                   Nomination.state.in_(bindparam("states", expanding=True)), _visible_to(in_a_division))
-            .order_by(Nomination.combined_score.desc().nulls_last(), Nomination.id)
+    """Written on the tables, as the list is read on every visit; whether the reviewer scored each is read with it."""
+    scored = exists().where(_SCORES.nomination_id == _NOMINATIONS.id, _SCORES.reviewer_id == bindparam("reviewer_id"))
+    return (select(_NOMINATIONS.id, _NOMINATIONS.state, _NOMINATIONS.category_key, _NOMINATIONS.team_name,
+                   _NOMINATIONS.combined_score, _NOMINATIONS.reviewer_count, scored.label("scored_by_me"))
+            .where(_NOMINATIONS.cycle_id == bindparam("cycle_id"),
+                   _NOMINATIONS.state.in_(bindparam("states", expanding=True)), _visible_to(in_a_division))
+            .order_by(_NOMINATIONS.combined_score.desc().nulls_last(), _NOMINATIONS.id)
             .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
 _REVIEW_LIST = {in_a_division: _review_list(in_a_division) for in_a_division in (False, True)}
-_NOMINEE_NAMES = (select(Nominee.nomination_id, User.full_name).join(User, User.id == Nominee.user_id)
-                  .where(Nominee.nomination_id.in_(bindparam("ids", expanding=True)))
-                  .order_by(Nominee.nomination_id, Nominee.position))
-_SCORED_BY = (select(Score.nomination_id).distinct()
-              .where(Score.nomination_id.in_(bindparam("ids", expanding=True)),
-                     Score.reviewer_id == bindparam("reviewer_id")))
+_NOMINEE_NAMES = (select(_NOMINEES.nomination_id, _USERS.full_name).join_from(
+                  Nominee.__table__, User.__table__, _USERS.id == _NOMINEES.user_id)
+                  .where(_NOMINEES.nomination_id.in_(bindparam("ids", expanding=True)))
+                  .order_by(_NOMINEES.nomination_id, _NOMINEES.position))
 
 
 @dataclass(frozen=True)
@@ -124,18 +128,18 @@ def review_page(cycle: Cycle, reviewer: User, state: NominationState | None, pag
                 per_page: int) -> tuple[list[ReviewRow], bool]:
     """The nominations this reviewer may review, best combined score first, one page and whether more follow."""
     states = [state] if state else list(SEEN_BY_COMMITTEE)
-    rows = db.session.execute(_REVIEW_LIST[reviewer.division_id is not None], {
+    connection = db.session.connection()
+    rows = connection.execute(_REVIEW_LIST[reviewer.division_id is not None], {
         "cycle_id": cycle.id, "states": states, "reviewer_id": reviewer.id, "division_id": reviewer.division_id,
         "limit": per_page + 1, "offset": (page - 1) * per_page}).all()
     shown = rows[:per_page]
-    ids = [row.id for row in shown]
-    names: dict[int, list[str]] = {nomination_id: [] for nomination_id in ids}
-    for nomination_id, full_name in db.session.execute(_NOMINEE_NAMES, {"ids": ids}):
-        names[nomination_id].append(full_name)
-    scored = set(db.session.scalars(_SCORED_BY, {"ids": ids, "reviewer_id": reviewer.id}))
+    names: dict[int, list[str]] = {row.id: [] for row in shown}
+    if names:
+        for nomination_id, full_name in connection.execute(_NOMINEE_NAMES, {"ids": list(names)}):
+            names[nomination_id].append(full_name)
     first = (page - 1) * per_page
     return [ReviewRow(row.id, first + number, row.state, row.category_key, row.team_name,
-                      ", ".join(names[row.id]), row.combined_score, row.reviewer_count, row.id in scored)
+                      ", ".join(names[row.id]), row.combined_score, row.reviewer_count, bool(row.scored_by_me))
             for number, row in enumerate(shown, start=1)], len(rows) > per_page
 
 
