@@ -57,15 +57,15 @@ def _current_actor_id() -> int | None:
     return None
 
 
-def record(action: str, subject: str = "", details: dict | None = None, actor_id: int | None = None) -> AuditEntry:
-    """Appends an audit entry: who (the signed-in user unless named), what, when and from where."""
-    entry = AuditEntry(
-        action=action,
-        subject=subject[:255],
-        details=details or {},
-        actor_id=actor_id if actor_id is not None else _current_actor_id(),
-        ip_address=request.remote_addr if has_request_context() else None,
-    )
-    db.session.add(entry)
+_APPEND = AuditEntry.__table__.insert()
+
+
+def record(action: str, subject: str = "", details: dict | None = None, actor_id: int | None = None) -> int:
+    """Appends an audit entry: who (the signed-in user unless named), what, when and from where; returns its id.
+    What the session holds is written first, so entries follow the changes they record."""
     db.session.flush()
-    return entry
+    written = db.session.connection().execute(_APPEND, {
+        "occurred_at": utcnow(), "action": action, "subject": subject[:255], "details": details or {},
+        "actor_id": actor_id if actor_id is not None else _current_actor_id(),
+        "ip_address": request.remote_addr if has_request_context() else None})
+    return written.inserted_primary_key[0]

@@ -5,8 +5,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import delete, event, exists, insert, inspect, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, delete, event, exists, insert, inspect, select
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .models import Division, NamePrefix, User
@@ -49,20 +49,32 @@ def searchable(text: str) -> bool:
     return len("".join(name_words(text))) >= SHORTEST_SEARCH
 
 
+def _search(word_count: int):
+    """The search for this many words, built once, on the tables: the first word read in name order from the
+    index, each other word checked by key for the same person."""
+    prefixes, people, divisions = NamePrefix.__table__, User.__table__.c, Division.__table__.c
+    found = prefixes.alias("found")
+    others = [prefixes.alias(f"also_{number}") for number in range(1, word_count)]
+    return (select(people.id, people.full_name, people.email, divisions.name_en, divisions.name_fr)
+            .select_from(found.join(User.__table__, people.id == found.c.user_id)
+                         .outerjoin(Division.__table__, divisions.id == people.division_id))
+            .where(found.c.prefix == bindparam("word_0"), people.active.is_(True),
+                   *(exists().where(also.c.prefix == bindparam(f"word_{number}"),
+                                    also.c.sort_name == found.c.sort_name, also.c.user_id == found.c.user_id)
+                     for number, also in enumerate(others, start=1)))
+            .order_by(found.c.sort_name, found.c.user_id).limit(bindparam("limit")))
+
+
+_SEARCHES = {count: _search(count) for count in range(1, MOST_WORDS + 1)}
+
+
 def find_colleagues(text: str, limit: int = 10) -> list[Colleague]:
     """Active people each of whose searched words starts a word of their name, by name; at most `limit`."""
     if not searchable(text):
         return []
-    first, *others = sorted(set(name_words(text)), key=len, reverse=True)[:MOST_WORDS]
-    found, also = aliased(NamePrefix), aliased(NamePrefix)
-    rows = db.session.execute(
-        select(User.id, User.full_name, User.email, Division.name_en, Division.name_fr)
-        .select_from(found).join(User, User.id == found.user_id)
-        .outerjoin(Division, Division.id == User.division_id)
-        .where(found.prefix == first, User.active.is_(True),
-               *(exists().where(also.prefix == word, also.sort_name == found.sort_name,
-                                also.user_id == found.user_id) for word in others))
-        .order_by(found.sort_name, found.user_id).limit(limit))
+    words = sorted(set(name_words(text)), key=len, reverse=True)[:MOST_WORDS]
+    rows = db.session.connection().execute(_SEARCHES[len(words)], {
+        "limit": limit, **{f"word_{number}": word for number, word in enumerate(words)}})
     return [Colleague(*row) for row in rows]
 
 

@@ -159,7 +159,7 @@ def test_audit_entries_cannot_be_changed_or_deleted(app, factory):
     with app.test_request_context():
         from portal.audit import record
 
-        entry = record("test.entry", "subject")
+        entry = db.session.get(AuditEntry, record("test.entry", "subject"))
         db.session.commit()
         entry.action = "rewritten"
         with pytest.raises(ImmutableRowError):
