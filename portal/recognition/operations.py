@@ -9,7 +9,7 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import mailer
@@ -282,8 +282,14 @@ def record_view(nomination: Nomination, viewer: User) -> None:
         record("recognition.nomination_view", f"nomination:{nomination.id}", {"cycle": nomination.cycle_id})
 
 
+_CONFLICTS = Conflict.__table__.c
+_DECLARED = select(_CONFLICTS.reviewer_id).where(_CONFLICTS.nomination_id == bindparam("nomination_id"),
+                                                 _CONFLICTS.reviewer_id == bindparam("reviewer_id"))
+
+
 def declared_conflict(nomination: Nomination, reviewer: User) -> bool:
-    return db.session.get(Conflict, (nomination.id, reviewer.id)) is not None
+    found = db.session.execute(_DECLARED, {"nomination_id": nomination.id, "reviewer_id": reviewer.id}).first()
+    return found is not None
 
 
 def declare_conflict(nomination: Nomination, reviewer: User, today: date) -> None:

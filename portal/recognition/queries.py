@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, exists, extract, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
@@ -48,7 +48,9 @@ def committee_candidates() -> list[User]:
 
 
 def nomination(nomination_id: int) -> Nomination | None:
-    return db.session.get(Nomination, nomination_id)
+    """The nomination with its cycle, nominator and nominees; the nominator's division is not shown, so not read."""
+    return db.session.get(Nomination, nomination_id,
+                          options=[joinedload(Nomination.nominator).lazyload(User.division)])
 
 
 def my_nominations(user: User, limit: int = 100) -> list[Nomination]:
@@ -143,9 +145,13 @@ def review_page(cycle: Cycle, reviewer: User, state: NominationState | None, pag
             for number, row in enumerate(shown, start=1)], len(rows) > per_page
 
 
+_MY_SCORES = select(_SCORES.criterion_key, _SCORES.score).where(_SCORES.nomination_id == bindparam("nomination_id"),
+                                                                _SCORES.reviewer_id == bindparam("reviewer_id"))
+
+
 def my_scores(nomination: Nomination, reviewer: User) -> dict[str, int]:
-    return dict(db.session.execute(select(Score.criterion_key, Score.score).where(
-        Score.nomination_id == nomination.id, Score.reviewer_id == reviewer.id)).all())
+    return dict(db.session.connection().execute(_MY_SCORES, {"nomination_id": nomination.id,
+                                                             "reviewer_id": reviewer.id}).all())
 
 
 @dataclass(frozen=True)
