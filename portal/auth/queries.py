@@ -46,7 +46,11 @@ _DIVISION_CODE = select(Division.__table__.c.code).where(Division.__table__.c.id
 
 
 def division_code(division_id: int) -> str | None:
-    """A division's code, read as one plain value (a link to a person's own division needs no more)."""
+    """A division's code: from the division when the page has already read it, else read as one plain value (a
+    link to a person's own division needs no more)."""
+    loaded = db.session.identity_map.get(db.session.identity_key(Division, division_id))
+    if loaded is not None and "code" in loaded.__dict__:
+        return loaded.code
     return db.session.execute(_DIVISION_CODE, {"division_id": division_id}).scalar()
 
 
