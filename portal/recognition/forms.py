@@ -85,7 +85,8 @@ class DecisionForm(FlaskForm):
                          validators=[InputRequired(_l("Choose awarded or not awarded."))])
     reason = TextAreaField(_l("Reason, in a sentence or two"),
                            description=_l("The nominator and the people nominated receive it by e-mail."),
-                           validators=[DataRequired(_l("Give the reason for the decision.")), Length(max=500)])
+                           validators=[DataRequired(_l("Give the reason for the decision.")), Length(max=500)],
+                           render_kw={"rows": 3})
     revision = _revision()
 
 
