@@ -209,60 +209,69 @@ def programme_definitions() -> list[ProgrammeDefinition]:
     return [ProgrammeDefinition(key.id, key.slug, found[key.id]) for key in keys]
 
 
-_DECIDED_IN = extract("year", Nomination.decided_at)
-_STORY_YEARS = (select(_DECIDED_IN).distinct().where(Nomination.story_published.is_(True))
+# The showcase's statements are written on the tables: they run on every visit.
+_CYCLES, _DIVISIONS = Cycle.__table__.c, Division.__table__.c
+_DECIDED_IN = extract("year", _NOMINATIONS.decided_at)
+_STORY_YEARS = (select(_DECIDED_IN).distinct().where(_NOMINATIONS.story_published.is_(True))
                 .order_by(_DECIDED_IN.desc()))
 
 
-def showcase_choices() -> tuple[list[DivisionName], list[tuple[str, dict]], list[int]]:
+def showcase_choices(definitions: list[ProgrammeDefinition]) -> tuple[list[DivisionName], list[tuple[str, dict]],
+                                                                      list[int]]:
     """What the showcase can be filtered by: divisions, programme categories and years with stories."""
     categories = [(f"{found.slug}:{category['key']}", category["title"])
-                  for found in programme_definitions() for category in found.definition["categories"]]
-    return division_names(), categories, [int(year) for year in db.session.scalars(_STORY_YEARS)]
+                  for found in definitions for category in found.definition["categories"]]
+    years = [int(year) for year in db.session.connection().execute(_STORY_YEARS).scalars()]
+    return division_names(), categories, years
 
 
 def _stories_statement(by_division: bool, by_category: bool, by_year: bool):
-    query = (select(Nomination.id, Cycle.programme_id, Cycle.name, Nomination.category_key, Nomination.team_name,
-                    Nomination.citation, Nomination.language, Nomination.decided_at)
-             .join(Cycle, Cycle.id == Nomination.cycle_id).where(Nomination.story_published.is_(True)))
+    query = (select(_NOMINATIONS.id, _CYCLES.programme_id, _CYCLES.name, _NOMINATIONS.category_key,
+                    _NOMINATIONS.team_name, _NOMINATIONS.citation, _NOMINATIONS.language, _NOMINATIONS.decided_at)
+             .join_from(Nomination.__table__, Cycle.__table__, _CYCLES.id == _NOMINATIONS.cycle_id)
+             .where(_NOMINATIONS.story_published.is_(True)))
     if by_division:
-        query = query.where(exists().where(Nominee.nomination_id == Nomination.id,
-                                           Nominee.division_id == bindparam("division")))
+        query = query.where(exists().where(_NOMINEES.nomination_id == _NOMINATIONS.id,
+                                           _NOMINEES.division_id == bindparam("division")))
     if by_category:
-        query = query.where(Cycle.programme_id.in_(select(Programme.id).where(Programme.slug == bindparam("slug"))),
-                            Nomination.category_key == bindparam("category"))
+        programme = select(_PROGRAMMES.id).where(_PROGRAMMES.slug == bindparam("slug"))
+        query = query.where(_CYCLES.programme_id.in_(programme), _NOMINATIONS.category_key == bindparam("category"))
     if by_year:
-        query = query.where(Nomination.decided_at >= bindparam("year_starts"),
-                            Nomination.decided_at < bindparam("year_ends"))
-    return (query.order_by(Nomination.decided_at.desc(), Nomination.id.desc())
+        query = query.where(_NOMINATIONS.decided_at >= bindparam("year_starts"),
+                            _NOMINATIONS.decided_at < bindparam("year_ends"))
+    return (query.order_by(_NOMINATIONS.decided_at.desc(), _NOMINATIONS.id.desc())
             .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
 _STORIES = {(division, category, year): _stories_statement(division, category, year)
             for division in (False, True) for category in (False, True) for year in (False, True)}
-_STORY_PEOPLE = (select(Nominee.nomination_id, User.full_name, Division.name_en, Division.name_fr)
-                 .join(User, User.id == Nominee.user_id).outerjoin(Division, Division.id == Nominee.division_id)
-                 .where(Nominee.nomination_id.in_(bindparam("ids", expanding=True)))
-                 .order_by(Nominee.nomination_id, Nominee.position))
+_STORY_PEOPLE = (select(_NOMINEES.nomination_id, _USERS.full_name, _DIVISIONS.name_en, _DIVISIONS.name_fr)
+                 .join_from(Nominee.__table__, User.__table__, _USERS.id == _NOMINEES.user_id)
+                 .outerjoin(Division.__table__, _DIVISIONS.id == _NOMINEES.division_id)
+                 .where(_NOMINEES.nomination_id.in_(bindparam("ids", expanding=True)))
+                 .order_by(_NOMINEES.nomination_id, _NOMINEES.position))
 
 
-def stories(chosen: ShowcaseFilter, page: int, per_page: int) -> tuple[list[Story], bool]:
+def stories(chosen: ShowcaseFilter, page: int, per_page: int,
+            definitions: list[ProgrammeDefinition]) -> tuple[list[Story], bool]:
     """Awarded nominations whose nominees all agreed, newest first, one page and whether more follow."""
     slug, _colon, key = (chosen.category or "").partition(":")
     statement = _STORIES[(chosen.division is not None, bool(chosen.category), chosen.year is not None)]
-    rows = db.session.execute(statement, {
+    connection = db.session.connection()
+    rows = connection.execute(statement, {
         "division": chosen.division, "slug": slug, "category": key,
         "year_starts": datetime(chosen.year, 1, 1) if chosen.year is not None else None,
         "year_ends": datetime(chosen.year + 1, 1, 1) if chosen.year is not None else None,
         "limit": per_page + 1, "offset": (page - 1) * per_page}).all()
     shown = rows[:per_page]
     people: dict[int, list[tuple[str, str, str]]] = {row.id: [] for row in shown}
-    for nomination_id, full_name, name_en, name_fr in db.session.execute(_STORY_PEOPLE, {"ids": list(people)}):
-        people[nomination_id].append((full_name, name_en or "", name_fr or ""))
-    definitions = {found.id: found.definition for found in programme_definitions()} if shown else {}
+    if people:
+        for nomination_id, full_name, name_en, name_fr in connection.execute(_STORY_PEOPLE, {"ids": list(people)}):
+            people[nomination_id].append((full_name, name_en or "", name_fr or ""))
+    by_id = {found.id: found.definition for found in definitions}
     found = []
     for row in shown:
-        definition = definitions.get(row.programme_id, {})
+        definition = by_id.get(row.programme_id, {})
         category = next((item for item in definition.get("categories", ()) if item["key"] == row.category_key), None)
         named = people[row.id]
         divisions = {language: ", ".join(dict.fromkeys(person[index] for person in named if person[index]))

@@ -339,13 +339,15 @@ def _whole_number(name: str) -> int | None:
 @bp.route("/recognition/showcase")
 @requires("recognition.showcase")
 def showcase():
-    divisions, categories, years = queries.showcase_choices()
+    definitions = queries.programme_definitions()
+    divisions, categories, years = queries.showcase_choices(definitions)
     category = request.args.get("category", "")
     year = _whole_number("year")
     chosen = queries.ShowcaseFilter(_whole_number("division"), category if category in dict(categories) else None,
                                     year if year is not None and MINYEAR <= year < MAXYEAR else None)
     page = requested_page()
-    found, has_next = queries.stories(chosen, page, min(current_app.config["PAGE_SIZE"], STORIES_PER_PAGE))
+    found, has_next = queries.stories(chosen, page, min(current_app.config["PAGE_SIZE"], STORIES_PER_PAGE),
+                                      definitions)
     language = reader_language()
     filter_part = render_part("recognition/_showcase_filter.html", (
         tuple(divisions), tuple((value, tuple(title.items())) for value, title in categories), tuple(years), chosen),

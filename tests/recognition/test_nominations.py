@@ -425,6 +425,7 @@ def test_decisions_are_told_in_each_persons_language_and_sent_once(app, client, 
 
 
 def test_a_story_is_shown_once_everyone_named_agrees_and_filters_by_division_and_year(app, client, city):
+    from portal.auth.models import Division
     from portal.recognition.models import Nominee
 
     _nominator, _colleague, ids = city
@@ -433,7 +434,10 @@ def test_a_story_is_shown_once_everyone_named_agrees_and_filters_by_division_and
     client = app.test_client()
     with app.app_context():
         nominee = db.session.scalar(select(Nominee).where(Nominee.nomination_id == ids["others_nomination"]))
+        nominee.division_id = nominee_division = db.session.scalar(select(Division.id).order_by(Division.id))
         nominee_id = nominee.user_id
+        db.session.commit()
+    assert nominee_division is not None
     sign_in_as(client, app, nominee_id)
     assert "Made the permit form simple" not in client.get("/recognition/showcase").get_data(as_text=True)
     post_form(client, f"/recognition/awards/{ids['others_nomination']}/consent", {"agree": "yes"},
@@ -444,6 +448,13 @@ def test_a_story_is_shown_once_everyone_named_agrees_and_filters_by_division_and
     assert "Made the permit form simple" not in client.get(f"/recognition/showcase?year={year - 1}").get_data(
         as_text=True)
     assert "Made the permit form simple" not in client.get("/recognition/showcase?division=999").get_data(as_text=True)
+    assert "Made the permit form simple" in client.get(
+        f"/recognition/showcase?division={nominee_division}").get_data(as_text=True)
+    category = "city-managers-award:simple-and-convenient"
+    assert "Made the permit form simple" in client.get(f"/recognition/showcase?category={category}").get_data(
+        as_text=True)
+    assert "Made the permit form simple" not in client.get(
+        "/recognition/showcase?category=city-managers-award:fair-and-respectful").get_data(as_text=True)
 
 
 def test_citations_are_escaped_on_every_page(app, client, city):
