@@ -315,6 +315,15 @@ RUBRIC = ("impact", "living-the-commitment", "innovation", "lasting-change")
 def test_scores_combine_by_weight_and_a_declared_conflict_removes_them(app, client, city):
     _nominator, _colleague, ids = city
     sign_in_as(client, app, reviewer_of(app, ids))
+    partial = score(client, ids["others_nomination"], dict(zip(RUBRIC[:3], (5, 3, 1))))
+    assert partial.status_code == 422
+    refused = page(partial)
+    assert "Score this criterion." in refused.select_one(".error-summary").get_text()
+    assert refused.select_one("input[name=criterion_impact][value='5']").has_attr("checked")
+    with app.app_context():
+        from portal.recognition.models import Score
+
+        assert db.session.scalar(select(db.func.count()).select_from(Score)) == 0
     assert score(client, ids["others_nomination"], dict(zip(RUBRIC, (5, 3, 1, 1)))).status_code == 302
     listed = page(client.get(f"/recognition/review/{ids['closed_cycle']}")).select_one("tbody tr")
     cells = [cell.get_text(strip=True) for cell in listed.find_all(["td", "th"])]
