@@ -2,20 +2,45 @@
 from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import JSON, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+from .kept import KeptByKey
 
 # INSERT … ON CONFLICT for the two databases the portal runs on.
 DIALECT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+_parsed_texts = KeptByKey(limit=256)
 
 
 def utcnow() -> datetime:
     """The current time in UTC, without tzinfo, as every timestamp column stores it."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+class ParsedOnceJSON(TypeDecorator):
+    """JSON that pages read far more often than it is written (a cycle's rubric, a quarter's indicator set): each
+    process parses a given text once and hands every reader the same value, to be read, never changed. Where the
+    driver parses JSON itself (PostgreSQL), it is plain JSON."""
+
+    impl = JSON
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        parse = self.impl_instance.result_processor(dialect, coltype)
+        if parse is None:
+            return None
+
+        def parsed_once(text):
+            if not isinstance(text, str):
+                return parse(text)
+            return _parsed_texts.get(text, lambda: parse(text))
+
+        return parsed_once
 
 
 class Immutable:

@@ -30,4 +30,4 @@ def raise_mark(name: str) -> None:
 
 
 def current_mark(name: str) -> int:
-    return db.session.scalar(_READ, {"name": name}) or 0
+    return db.session.connection().execute(_READ, {"name": name}).scalar() or 0

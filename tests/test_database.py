@@ -78,3 +78,26 @@ def test_concurrent_writers_wait_for_each_other(app, factory):
     assert errors == []
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Division.id))) == 61
+
+
+def test_json_parsed_once_gives_each_reader_the_same_value_for_the_same_text(app):
+    from sqlalchemy import Column, Integer, MetaData, Table, insert, select
+
+    from portal.database import ParsedOnceJSON
+
+    scratch = Table("parsed_once_scratch", MetaData(), Column("id", Integer, primary_key=True),
+                    Column("rubric", ParsedOnceJSON))
+    rubric = {"criteria": [{"key": "impact", "weight": 60}, {"key": "promise", "weight": 40}], "scale": 5}
+    with app.app_context(), db.engine.begin() as connection:
+        scratch.create(connection)
+        try:
+            connection.execute(insert(scratch), [{"id": 1, "rubric": rubric}, {"id": 2, "rubric": rubric},
+                                                 {"id": 3, "rubric": {"scale": 4}}])
+            first, second, other = connection.execute(select(scratch.c.rubric).order_by(scratch.c.id)).scalars()
+            again = connection.execute(select(scratch.c.rubric).where(scratch.c.id == 1)).scalar()
+        finally:
+            scratch.drop(connection)
+    assert first == second == again == rubric
+    assert other == {"scale": 4}
+    if connection.dialect.name == "sqlite":
+        assert first is second is again

@@ -11,7 +11,7 @@ _NEWEST_LOG = select(func.max(InquiryLog.__table__.c.id))
 
 def _compliance_mark() -> int | None:
     """Figures are only ever replaced from a new inquiry log, whose id is higher than any before it."""
-    return db.session.scalar(_NEWEST_LOG)
+    return db.session.connection().execute(_NEWEST_LOG).scalar()
 
 
 @provides("standard-compliance", mark=_compliance_mark)

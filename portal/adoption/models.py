@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import utcnow
+from ..database import ParsedOnceJSON, utcnow
 from ..enums import TitledEnum, enum_column
 from ..extensions import db
 from ..formatting import reader_language
@@ -108,7 +108,7 @@ class ReportingPeriod(db.Model):
     year: Mapped[int]
     quarter: Mapped[int]
     due_on: Mapped[date]
-    indicators: Mapped[dict] = mapped_column(JSON)
+    indicators: Mapped[dict] = mapped_column(ParsedOnceJSON)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
 

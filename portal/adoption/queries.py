@@ -52,20 +52,26 @@ def reports_of(division: Division, period_ids: list[int]) -> dict[int, Quarterly
                                       QuarterlyReport.period_id.in_(period_ids)))}
 
 
+_PERIOD = select(ReportingPeriod).where(ReportingPeriod.id == bindparam("period_id"))
+
+
 def period(period_id: int) -> ReportingPeriod | None:
-    return db.session.get(ReportingPeriod, period_id)
+    return db.session.execute(_PERIOD, {"period_id": period_id}).scalar_one_or_none()
 
 
 def report(report_id: int) -> QuarterlyReport | None:
     return db.session.get(QuarterlyReport, report_id)
 
 
+_REPORT_FOR = (select(QuarterlyReport)
+               .options(lazyload(QuarterlyReport.period), lazyload(QuarterlyReport.division))
+               .where(QuarterlyReport.period_id == bindparam("period_id"),
+                      QuarterlyReport.division_id == bindparam("division_id")))
+
+
 def report_for(period_id: int, division_id: int) -> QuarterlyReport | None:
     """The division's report for the period; its period and division are taken from those already read."""
-    return db.session.scalar(select(QuarterlyReport).options(lazyload(QuarterlyReport.period),
-                                                             lazyload(QuarterlyReport.division))
-                             .where(QuarterlyReport.period_id == period_id,
-                                    QuarterlyReport.division_id == division_id))
+    return db.session.execute(_REPORT_FOR, {"period_id": period_id, "division_id": division_id}).scalar_one_or_none()
 
 
 def revisions(report: QuarterlyReport) -> list[ReportRevision]:

@@ -67,8 +67,11 @@ def visible_division_name(code: str, user: User, area: str) -> DivisionName:
     return found_and_allowed(DivisionName(*row) if row else None, lambda found: found.can_view(user, area))
 
 
+_DIVISION_BY_CODE = select(Division).where(Division.code == bindparam("code"))
+
+
 def division_by_code(code: str) -> Division | None:
-    return db.session.scalar(select(Division).where(Division.code == code))
+    return db.session.execute(_DIVISION_BY_CODE, {"code": code}).scalar_one_or_none()
 
 
 def visible_division(code: str, user: User, area: str) -> Division:

@@ -107,7 +107,7 @@ CURRENT_MODULE_KEYS = select(_VERSIONS.id, _VERSIONS.checksum).join(
 
 def current_modules() -> dict[str, PublishedModule]:
     """The newest version of every module by slug, the soonest due first, in one light query."""
-    keys = db.session.execute(CURRENT_MODULE_KEYS).all()
+    keys = db.session.connection().execute(CURRENT_MODULE_KEYS).all()
     unknown = [key[0] for key in keys if tuple(key) not in _published]
     if unknown:
         _read(unknown)

@@ -78,7 +78,7 @@ def current_versions() -> dict[DocumentKind, PublishedVersion]:
 
     Versions rank as major * 1000 + minor: content.VERSION_PATTERN keeps both below 1000. A version is
     kept by id, checksum and document, so one that was never committed cannot stand in for a later one."""
-    keys = db.session.execute(CURRENT_VERSION_KEYS).all()
+    keys = db.session.connection().execute(CURRENT_VERSION_KEYS).all()
     unknown = [key[0] for key in keys if tuple(key) not in _published]
     if unknown:
         _read_versions(unknown)

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, cast, false, func, select, text
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from ..database import utcnow
+from ..auth.models import User
+from ..database import ParsedOnceJSON, utcnow
 from ..enums import TitledEnum, enum_column
 from ..extensions import db
 from ..security import Role
@@ -66,7 +67,7 @@ class Cycle(db.Model):
     opens_on: Mapped[date]
     closes_on: Mapped[date]
     chair_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    definition: Mapped[dict] = mapped_column(JSON)
+    definition: Mapped[dict] = mapped_column(ParsedOnceJSON)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -168,9 +169,13 @@ class Nomination(db.Model):
 
     @property
     def division_ids(self) -> frozenset[int]:
-        """The divisions of the nominator and of everyone nominated, as they were when it was written."""
-        return frozenset(found for found in (self.nominator_division_id, *(n.division_id for n in self.nominees))
-                         if found is not None)
+        """The divisions of the nominator and of everyone nominated, as they were when it was written: from the
+        nominees once they are loaded, else from the list read with the nomination (`nominee_division_list`)."""
+        if "nominees" in self.__dict__:
+            nominated = [nominee.division_id for nominee in self.nominees]
+        else:
+            nominated = [int(found) for found in (self.nominee_division_list or "").split(",") if found]
+        return frozenset(found for found in (self.nominator_division_id, *nominated) if found is not None)
 
     def conflicts_with(self, user, declared: bool) -> bool:
         """A reviewer is in conflict when they declared one, or share a division with nominator or nominee."""
@@ -233,6 +238,16 @@ class Nominee(db.Model):
 
     nomination: Mapped[Nomination] = relationship(back_populates="nominees")
     user = relationship("User", lazy="joined", foreign_keys=[user_id])
+
+
+# The nominees' divisions read with the nomination in the same statement, for the permission checks of a page that
+# does not load the nominees themselves; and the nominator's name, for the page that shows no more of them.
+Nomination.nominee_division_list = column_property(
+    select(func.aggregate_strings(cast(Nominee.division_id, String), ","))
+    .where(Nominee.nomination_id == Nomination.id).correlate_except(Nominee).scalar_subquery())
+Nomination.nominator_name = column_property(
+    select(User.full_name).where(User.id == Nomination.nominator_id).correlate_except(User).scalar_subquery(),
+    deferred=True)
 
 
 class Score(db.Model):

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, exists, extract, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload, undefer
 
 from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
@@ -12,6 +12,10 @@ from ..kept import KeptByKey
 from ..security import Role
 from .models import (SEEN_BY_COMMITTEE, CommitteeMember, Conflict, Cycle, Nomination, NominationState, Nominee,
                      Programme, Score)
+
+_NOMINATIONS, _NOMINEES, _USERS = Nomination.__table__.c, Nominee.__table__.c, User.__table__.c
+_DIVISIONS = Division.__table__.c
+
 
 def programmes() -> list[Programme]:
     return list(db.session.scalars(select(Programme).order_by(Programme.slug)))
@@ -53,6 +57,41 @@ def nomination(nomination_id: int) -> Nomination | None:
                           options=[joinedload(Nomination.nominator).lazyload(User.division)])
 
 
+_SHOWN = (select(Nomination).where(Nomination.id == bindparam("nomination_id"))
+          .options(lazyload(Nomination.nominator), lazyload(Nomination.nominees), undefer(Nomination.nominator_name)))
+
+
+def nomination_shown(nomination_id: int) -> Nomination | None:
+    """The nomination as its page shows it: with its cycle, the nominator's name and the nominees' divisions; the
+    nominees themselves are read as names (`nominees_shown`)."""
+    return db.session.execute(_SHOWN, {"nomination_id": nomination_id}).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class NomineeShown:
+    user_id: int
+    full_name: str
+    division: DivisionName | None
+
+    @classmethod
+    def of(cls, row) -> "NomineeShown":
+        division = DivisionName(row.division_id, row.code, row.name_en, row.name_fr) if row.division_id else None
+        return cls(row.user_id, row.full_name, division)
+
+
+_NOMINEES_SHOWN = (select(_NOMINEES.user_id, _USERS.full_name, _DIVISIONS.id.label("division_id"), _DIVISIONS.code,
+                          _DIVISIONS.name_en, _DIVISIONS.name_fr)
+                   .join_from(Nominee.__table__, User.__table__, _USERS.id == _NOMINEES.user_id)
+                   .outerjoin(Division.__table__, _DIVISIONS.id == _USERS.division_id)
+                   .where(_NOMINEES.nomination_id == bindparam("nomination_id")).order_by(_NOMINEES.position))
+
+
+def nominees_shown(nomination: Nomination) -> list[NomineeShown]:
+    """The people nominated, in order, with their present division."""
+    rows = db.session.connection().execute(_NOMINEES_SHOWN, {"nomination_id": nomination.id})
+    return [NomineeShown.of(row) for row in rows]
+
+
 def my_nominations(user: User, limit: int = 100) -> list[Nomination]:
     return list(db.session.scalars(select(Nomination).where(Nomination.nominator_id == user.id)
                                    .order_by(Nomination.created_at.desc(), Nomination.id.desc()).limit(limit)))
@@ -77,7 +116,6 @@ def state_counts(cycle_ids: list[int]) -> dict[int, dict[NominationState, int]]:
     return counts
 
 
-_NOMINATIONS, _NOMINEES, _USERS = Nomination.__table__.c, Nominee.__table__.c, User.__table__.c
 _CONFLICTS, _SCORES = Conflict.__table__.c, Score.__table__.c
 
 

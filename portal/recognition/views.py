@@ -78,8 +78,8 @@ def start(cycle_id: int):
     return redirect(url_for("recognition.nomination", nomination_id=nomination.id))
 
 
-def _nomination(nomination_id: int):
-    found = queries.nomination(nomination_id)
+def _nomination(nomination_id: int, read=queries.nomination):
+    found = read(nomination_id)
     declared = found is not None and operations.declared_conflict(found, current_user)
     return found_and_allowed(found, lambda nomination: nomination.can_view(current_user, declared)), declared
 
@@ -126,7 +126,7 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
     status = 422 if any(part is not None and part.errors for part in (form, score, decision)) else 200
     return render_template(
         "recognition/nomination.html", nomination=nomination, language=language, editing=editing, form=form,
-        score=score, decision=decision,
+        score=score, decision=decision, nominees=queries.nominees_shown(nomination),
         score_fields=_score_fields(nomination, rubric, language, score) if scoring else None,
         decision_fields=_decision_fields(decision) if deciding else None,
         can_withdraw=nomination.can_withdraw(current_user, today),
@@ -139,7 +139,7 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
 @bp.route("/recognition/nominations/<int:nomination_id>")
 @requires("recognition.nominate")
 def nomination(nomination_id: int):
-    found, declared = _nomination(nomination_id)
+    found, declared = _nomination(nomination_id, queries.nomination_shown)
     page = _nomination_page(found, declared)
     if operations.view_is_recorded(found, current_user):
         write_after_reading(db.session())

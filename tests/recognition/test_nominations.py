@@ -281,6 +281,28 @@ def test_a_committee_view_is_audited_and_own_division_is_a_conflict(app, client,
     assert "Noa Nominee" not in client.get(f"/recognition/review/{ids['closed_cycle']}").get_data(as_text=True)
 
 
+def test_a_reviewer_in_a_nominees_division_may_not_open_the_nomination(app, client, factory, city):
+    """The page reads the nominees' divisions with the nomination, not the nominees: the conflict still holds."""
+    from sqlalchemy import update
+
+    from portal.auth.models import User
+    from portal.recognition.models import Nominee
+
+    _nominator, _colleague, ids = city
+    reviewer = reviewer_of(app, ids)
+    sign_in_as(client, app, reviewer)
+    path = f"/recognition/nominations/{ids['others_nomination']}"
+    assert client.get(path).status_code == 200
+    division_id = factory.division("NOM")
+    with app.app_context():
+        db.session.execute(update(Nominee).where(Nominee.nomination_id == ids["others_nomination"])
+                           .values(division_id=division_id))
+        db.session.get(User, reviewer).division_id = division_id
+        db.session.commit()
+    assert client.get(path).status_code == 403
+    assert "Noa Nominee" not in client.get(f"/recognition/review/{ids['closed_cycle']}").get_data(as_text=True)
+
+
 def test_committee_views_at_the_same_time_each_wait_their_turn_to_be_audited(app, city):
     """Opening a nomination writes an audit entry on a GET; many at once must queue for the write, not fail."""
     from concurrent.futures import ThreadPoolExecutor
