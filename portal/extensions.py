@@ -8,7 +8,7 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Select, bindparam, select
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -30,6 +30,18 @@ class Base(DeclarativeBase):
         "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
         "pk": "pk_%(table_name)s",
     })
+
+    @classmethod
+    def by_id(cls, row_id: int):
+        """The row with this id, or None, read with a statement built once per model: a page's first read of a row
+        it names in its address (Session.get builds and keys a new statement every time)."""
+        statement = _BY_ID.get(cls)
+        if statement is None:
+            statement = _BY_ID[cls] = select(cls).where(cls.id == bindparam("row_id"))
+        return db.session.execute(statement, {"row_id": row_id}).scalar_one_or_none()
+
+
+_BY_ID: dict[type, Select] = {}
 
 
 db = SQLAlchemy(model_class=Base)

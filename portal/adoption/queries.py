@@ -52,15 +52,12 @@ def reports_of(division: Division, period_ids: list[int]) -> dict[int, Quarterly
                                       QuarterlyReport.period_id.in_(period_ids)))}
 
 
-_PERIOD = select(ReportingPeriod).where(ReportingPeriod.id == bindparam("period_id"))
-
-
 def period(period_id: int) -> ReportingPeriod | None:
-    return db.session.execute(_PERIOD, {"period_id": period_id}).scalar_one_or_none()
+    return ReportingPeriod.by_id(period_id)
 
 
 def report(report_id: int) -> QuarterlyReport | None:
-    return db.session.get(QuarterlyReport, report_id)
+    return QuarterlyReport.by_id(report_id)
 
 
 _REPORT_FOR = (select(QuarterlyReport)

@@ -191,7 +191,7 @@ def progress_for(user, modules: dict[str, PublishedModule]) -> list[ModuleProgre
 
 
 def attempt(attempt_id: int) -> Attempt | None:
-    return db.session.get(Attempt, attempt_id)
+    return Attempt.by_id(attempt_id)
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,7 @@ def certificates_of(user) -> list[tuple[Certificate, PublishedModule]]:
 
 
 def certificate(certificate_id: int) -> Certificate | None:
-    return db.session.get(Certificate, certificate_id)
+    return Certificate.by_id(certificate_id)
 
 
 def certificate_by_code(code: str) -> Certificate | None:

@@ -1,6 +1,7 @@
 """Reads for recognition: a small, fixed number of statements per page, whatever the number of nominations."""
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, exists, extract, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload, undefer
@@ -22,11 +23,11 @@ def programmes() -> list[Programme]:
 
 
 def programme(programme_id: int) -> Programme | None:
-    return db.session.get(Programme, programme_id)
+    return Programme.by_id(programme_id)
 
 
 def cycle(cycle_id: int) -> Cycle | None:
-    return db.session.get(Cycle, cycle_id)
+    return Cycle.by_id(cycle_id)
 
 
 def cycles() -> list[Cycle]:
@@ -151,8 +152,9 @@ _NOMINEE_NAMES = (select(_NOMINEES.nomination_id, _USERS.full_name).join_from(
                   .order_by(_NOMINEES.nomination_id, _NOMINEES.position))
 
 
-@dataclass(frozen=True)
-class ReviewRow:
+class ReviewRow(NamedTuple):
+    """A line of the committee's list (a tuple: a page makes dozens, and the list is kept under them)."""
+
     id: int
     rank: int
     state: NominationState
@@ -173,14 +175,15 @@ def review_page(cycle: Cycle, reviewer: User, state: NominationState | None, pag
         "cycle_id": cycle.id, "states": states, "reviewer_id": reviewer.id, "division_id": reviewer.division_id,
         "limit": per_page + 1, "offset": (page - 1) * per_page}).all()
     shown = rows[:per_page]
-    names: dict[int, list[str]] = {row.id: [] for row in shown}
+    names: dict[int, list[str]] = {row[0]: [] for row in shown}
     if names:
         for nomination_id, full_name in connection.execute(_NOMINEE_NAMES, {"ids": list(names)}):
             names[nomination_id].append(full_name)
     first = (page - 1) * per_page
-    return [ReviewRow(row.id, first + number, row.state, row.category_key, row.team_name,
-                      ", ".join(names[row.id]), row.combined_score, row.reviewer_count, bool(row.scored_by_me))
-            for number, row in enumerate(shown, start=1)], len(rows) > per_page
+    return [ReviewRow(found, first + number, state, category_key, team_name, ", ".join(names[found]), score, count,
+                      bool(scored))
+            for number, (found, state, category_key, team_name, score, count, scored) in enumerate(shown, start=1)
+            ], len(rows) > per_page
 
 
 _MY_SCORES = select(_SCORES.criterion_key, _SCORES.score).where(_SCORES.nomination_id == bindparam("nomination_id"),

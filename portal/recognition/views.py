@@ -1,4 +1,5 @@
-from datetime import MAXYEAR, MINYEAR, date
+from datetime import MAXYEAR, MINYEAR, date, datetime
+from typing import NamedTuple
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,7 +21,7 @@ from . import operations, queries
 from .citation import word_count
 from .forms import (ConflictForm, ConsentForm, CycleForm, DecisionForm, NominationForm, PersonForm, RevisionForm,
                     chosen_scores, rubric_key, score_form)
-from .models import SEEN_BY_COMMITTEE, Scope
+from .models import SEEN_BY_COMMITTEE, NominationState, Scope
 from .operations import Refused
 
 bp = Blueprint("recognition", __name__)
@@ -111,6 +112,32 @@ def _decision_fields(decision=None) -> Markup:
     return render_part_made("recognition/_decision_fields.html", (), lambda: {"decision": DecisionForm(formdata=None)})
 
 
+class Facts(NamedTuple):
+    """What the nomination page states about it: the key its part is kept under, and all the part shows."""
+
+    cycle_title: str
+    cycle_division: str | None
+    state: NominationState
+    category: str | None
+    nominees: tuple
+    nominator: str | None
+    submitted_at: datetime | None
+    scored: bool
+    combined_score: float | None
+    reviewer_count: int
+    decision_reason: str | None
+
+
+def _facts(nomination, nominees: list, category: dict | None, reviewing: bool, language: str) -> Markup:
+    cycle = nomination.cycle
+    facts = Facts(cycle.title(language), cycle.division.name(language) if cycle.division_id else None,
+                  nomination.state, category["title"][language] if category else None, tuple(nominees),
+                  nomination.nominator_name if nomination.nominator_id != current_user.id else None,
+                  nomination.submitted_at, reviewing and nomination.state is not NominationState.DRAFT,
+                  nomination.combined_score, nomination.reviewer_count, nomination.decision_reason)
+    return render_part("recognition/_facts.html", facts, facts=facts, language=language)
+
+
 def _nomination_page(nomination, declared: bool, form=None, score=None, decision=None):
     """The nomination as its reader may use it: the nominator's draft form, or the committee's review."""
     today, language = date.today(), reader_language()
@@ -124,15 +151,18 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
     deciding = nomination.can_decide(current_user, today, declared)
     text = _search_text() if editing else ""
     status = 422 if any(part is not None and part.errors for part in (form, score, decision)) else 200
+    nominees = queries.nominees_shown(nomination)
+    category = nomination.cycle.category(nomination.category_key) if nomination.category_key else None
+    reviewing = nomination.cycle.is_reviewer(current_user)
     return render_template(
         "recognition/nomination.html", nomination=nomination, language=language, editing=editing, form=form,
-        score=score, decision=decision, nominees=queries.nominees_shown(nomination),
+        score=score, decision=decision, nominees=nominees,
+        facts=_facts(nomination, nominees, category, reviewing, language),
         score_fields=_score_fields(nomination, rubric, language, score) if scoring else None,
         decision_fields=_decision_fields(decision) if deciding else None,
         can_withdraw=nomination.can_withdraw(current_user, today),
-        text=text, found=_colleagues(text), searched=bool(text), rubric=rubric,
-        category=nomination.cycle.category(nomination.category_key) if nomination.category_key else None,
-        reviewing=nomination.cycle.is_reviewer(current_user), cycle_closed=nomination.cycle.is_closed(today),
+        text=text, found=_colleagues(text), searched=bool(text), rubric=rubric, reviewing=reviewing,
+        cycle_closed=nomination.cycle.is_closed(today),
         words=word_count(form.citation.data) if form is not None else 0), status
 
 
