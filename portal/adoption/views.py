@@ -9,7 +9,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
-from ..fragments import render_part_made
+from ..fragments import render_part, render_part_made
 from ..pagination import requested_page
 from ..pdf import pdf_response
 from ..security import accepts_upload, found_and_allowed, requires
@@ -44,9 +44,11 @@ def dashboard():
 @requires("adoption.report")
 def division(code: str):
     found = visible_division_name(code, current_user, "adoption")
+    history, logs = queries.phase_history(found), queries.latest_logs(found)
+    records = render_part("adoption/_division_records.html", (tuple(history), tuple(logs)), history=history,
+                          logs=logs)
     return render_template("adoption/division.html", division=found, phase=queries.phase_of(found.id),
-                           history=queries.phase_history(found), parts=division_parts(found),
-                           logs=queries.latest_logs(found), language=reader_language(),
+                           parts=division_parts(found), records=records, language=reader_language(),
                            can_report=current_user.can("adoption.submit") and current_user.division_id == found.id)
 
 

@@ -16,6 +16,7 @@ from .models import (SEEN_BY_COMMITTEE, CommitteeMember, Conflict, Cycle, Nomina
 
 _NOMINATIONS, _NOMINEES, _USERS = Nomination.__table__.c, Nominee.__table__.c, User.__table__.c
 _DIVISIONS = Division.__table__.c
+_CONFLICTS, _SCORES = Conflict.__table__.c, Score.__table__.c
 
 
 def programmes() -> list[Programme]:
@@ -58,14 +59,17 @@ def nomination(nomination_id: int) -> Nomination | None:
                           options=[joinedload(Nomination.nominator).lazyload(User.division)])
 
 
-_SHOWN = (select(Nomination).where(Nomination.id == bindparam("nomination_id"))
+_SHOWN = (select(Nomination, exists().where(_CONFLICTS.nomination_id == Nomination.id,
+                                             _CONFLICTS.reviewer_id == bindparam("reader_id")))
+          .where(Nomination.id == bindparam("nomination_id"))
           .options(lazyload(Nomination.nominator), lazyload(Nomination.nominees), undefer(Nomination.nominator_name)))
 
 
-def nomination_shown(nomination_id: int) -> Nomination | None:
-    """The nomination as its page shows it: with its cycle, the nominator's name and the nominees' divisions; the
-    nominees themselves are read as names (`nominees_shown`)."""
-    return db.session.execute(_SHOWN, {"nomination_id": nomination_id}).scalar_one_or_none()
+def nomination_shown(nomination_id: int, reader: User) -> tuple[Nomination | None, bool]:
+    """The nomination as its page shows it, with its cycle, the nominator's name and the nominees' divisions (the
+    nominees themselves are read as names, `nominees_shown`), and whether the reader declared a conflict on it."""
+    found = db.session.execute(_SHOWN, {"nomination_id": nomination_id, "reader_id": reader.id}).one_or_none()
+    return (found[0], bool(found[1])) if found else (None, False)
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,6 @@ def state_counts(cycle_ids: list[int]) -> dict[int, dict[NominationState, int]]:
     return counts
 
 
-_CONFLICTS, _SCORES = Conflict.__table__.c, Score.__table__.c
 
 
 def _visible_to(in_a_division: bool):

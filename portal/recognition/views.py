@@ -79,10 +79,14 @@ def start(cycle_id: int):
     return redirect(url_for("recognition.nomination", nomination_id=nomination.id))
 
 
-def _nomination(nomination_id: int, read=queries.nomination):
-    found = read(nomination_id)
+def _visible(found, declared: bool):
+    return found_and_allowed(found, lambda nomination: nomination.can_view(current_user, declared))
+
+
+def _nomination(nomination_id: int):
+    found = queries.nomination(nomination_id)
     declared = found is not None and operations.declared_conflict(found, current_user)
-    return found_and_allowed(found, lambda nomination: nomination.can_view(current_user, declared)), declared
+    return _visible(found, declared), declared
 
 
 def _nomination_form(nomination, language: str, **kwargs) -> NominationForm:
@@ -169,7 +173,8 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
 @bp.route("/recognition/nominations/<int:nomination_id>")
 @requires("recognition.nominate")
 def nomination(nomination_id: int):
-    found, declared = _nomination(nomination_id, queries.nomination_shown)
+    found, declared = queries.nomination_shown(nomination_id, current_user)
+    found = _visible(found, declared)
     page = _nomination_page(found, declared)
     if operations.view_is_recorded(found, current_user):
         write_after_reading(db.session())
