@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -28,24 +29,24 @@ def _revision(required: bool = True) -> IntegerField:
 
 
 class PhaseForm(FlaskForm):
-    phase = RadioField(_l("Phase"), choices=[(phase.value, phase.value) for phase in Phase],
+    phase = RadioField(_l("Phase"), choices=[SelectChoice(phase.value) for phase in Phase],
                        validators=[InputRequired(_l("Choose the phase."))])
-    status = RadioField(_l("Status"), choices=[(status.value, status.value) for status in PhaseStatus],
+    status = RadioField(_l("Status"), choices=[SelectChoice(status.value) for status in PhaseStatus],
                         validators=[InputRequired(_l("Choose the status."))])
     reason = TextAreaField(_l("Why it changes"), description=_l("Kept with the change for the division's timeline."),
                            validators=[DataRequired(_l("Say why the phase or status changes.")), Length(max=500)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.phase.choices = [(phase.value, f"{phase.title} — {phase.purpose}") for phase in Phase]
-        self.status.choices = [(status.value, status.title) for status in PhaseStatus]
+        self.phase.choices = [SelectChoice(phase.value, f"{phase.title} — {phase.purpose}") for phase in Phase]
+        self.status.choices = [SelectChoice(status.value, status.title) for status in PhaseStatus]
 
 
 class PeriodForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(_l("Give the year.")),
                                                 NumberRange(min=2020, max=2100, message=_l("Give a year from 2020 "
                                                                                            "to 2100."))])
-    quarter = SelectField(_l("Quarter"), coerce=int, choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")],
+    quarter = SelectField(_l("Quarter"), coerce=int, choices=[SelectChoice(quarter, f"Q{quarter}") for quarter in range(1, 5)],
                           validate_choice=True)
     due_on = DateField(_l("Reports due on"), validators=[InputRequired(_l("Give the date the reports are due."))])
 
@@ -88,7 +89,7 @@ class ReportForm(FlaskForm):
     """A division's answers, with one field per typed indicator of the period, and one for its evidence."""
 
     revision = _revision(required=False)
-    action = SelectField(choices=[("save", "save"), ("submit", "submit")], validate_choice=True)
+    action = SelectField(choices=[SelectChoice("save"), SelectChoice("submit")], validate_choice=True)
 
     def __init__(self, *args, indicators: list[dict], language: str, **kwargs):
         self.indicators, self.language, self.checked = indicators, language, {}
@@ -137,7 +138,7 @@ def _report_form_class(indicators: list[dict], language: str) -> type[ReportForm
     for indicator in indicators:
         name, title = f"value-{indicator['key']}", indicator["title"][language]
         if indicator["kind"] == "yes-no":
-            field = RadioField(title, choices=[("yes", _l("Yes")), ("no", _l("No"))], validate_choice=True,
+            field = RadioField(title, choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], validate_choice=True,
                                validators=[Optional()])
         elif indicator["kind"] == "text":
             field = TextAreaField(title, validators=[Length(max=LONGEST_TEXT)])
@@ -174,8 +175,8 @@ def initial_data(indicators: list[dict], answers: dict, revision: int | None) ->
 
 class ReviewForm(FlaskForm):
     revision = _revision()
-    decision = RadioField(_l("Decision"), choices=[("accept", _l("Accept the report")),
-                                                   ("return", _l("Return it to the division for changes"))],
+    decision = RadioField(_l("Decision"), choices=[SelectChoice("accept", _l("Accept the report")),
+                                                   SelectChoice("return", _l("Return it to the division for changes"))],
                           validators=[InputRequired(_l("Choose whether to accept or return the report."))])
     comment = TextAreaField(_l("Comment for the division"),
                             description=_l("Needed when you return the report: say what to change."),

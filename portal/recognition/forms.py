@@ -3,6 +3,7 @@ import json
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
@@ -48,7 +49,7 @@ class NominationForm(FlaskForm):
     team_name = StringField(_l("Team name (for a team)"), validators=[Optional(), Length(max=120)])
     citation = TextAreaField(_l("Citation"), validators=[Length(max=20000)])
     revision = _revision()
-    action = SelectField(choices=[("save", "save"), ("submit", "submit")], validate_choice=True)
+    action = SelectField(choices=[SelectChoice("save"), SelectChoice("submit")], validate_choice=True)
 
     def __init__(self, *args, word_limit: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,7 +65,7 @@ class NominationForm(FlaskForm):
             raise ValidationError(_l("Write the citation before you submit."))
 
     def validate_category(self, field) -> None:
-        if field.data and field.data not in {value for value, _label in field.choices}:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose one of this programme's categories."))
         if self.action.data == "submit" and not field.data:
             raise ValidationError(_l("Choose a category before you submit."))
@@ -81,7 +82,7 @@ class ConflictForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    outcome = RadioField(_l("Decision"), choices=[("awarded", _l("Awarded")), ("not_awarded", _l("Not awarded"))],
+    outcome = RadioField(_l("Decision"), choices=[SelectChoice("awarded", _l("Awarded")), SelectChoice("not_awarded", _l("Not awarded"))],
                          validators=[InputRequired(_l("Choose awarded or not awarded."))])
     reason = TextAreaField(_l("Reason, in a sentence or two"),
                            description=_l("The nominator and the people nominated receive it by e-mail."),
@@ -92,7 +93,7 @@ class DecisionForm(FlaskForm):
 
 class ConsentForm(FlaskForm):
     agree = RadioField(_l("May the story of this award be shown on the showcase?"),
-                       choices=[("yes", _l("Yes, share it")), ("no", _l("No, keep it private"))],
+                       choices=[SelectChoice("yes", _l("Yes, share it")), SelectChoice("no", _l("No, keep it private"))],
                        validators=[InputRequired(_l("Choose yes or no."))])
 
 
@@ -102,7 +103,7 @@ def score_form(criteria: list[dict], scale: int, language: str, **kwargs) -> Fla
     for criterion in criteria:
         fields[f"criterion_{criterion['key']}"] = RadioField(
             criterion["title"][language], description=criterion["guidance"][language],
-            choices=[(str(value), str(value)) for value in range(1, scale + 1)],
+            choices=[SelectChoice(str(value)) for value in range(1, scale + 1)],
             validators=[InputRequired(_l("Score this criterion."))])
     return type("ScoreForm", (FlaskForm,), fields)(**kwargs)
 

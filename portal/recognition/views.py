@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
 
 from .. import mailer
 from ..auth.models import User
@@ -92,7 +93,8 @@ def _nomination(nomination_id: int):
 def _nomination_form(nomination, language: str, **kwargs) -> NominationForm:
     definition = nomination.cycle.definition
     form = NominationForm(word_limit=definition["citation_word_limit"], **kwargs)
-    form.category.choices = [(category["key"], category["title"][language]) for category in definition["categories"]]
+    form.category.choices = [SelectChoice(category["key"], category["title"][language])
+                            for category in definition["categories"]]
     return form
 
 
@@ -414,10 +416,11 @@ def review(cycle_id: int):
 def _cycle_form(**kwargs) -> CycleForm:
     form = CycleForm(**kwargs)
     language = reader_language()
-    form.programme.choices = [(found.id, found.definition["title"][language]) for found in queries.programmes()]
-    form.division.choices = [(0, _("None (city-wide programme)"))] + [
-        (division.id, division.name(language)) for division in all_divisions()]
-    people = [(person.id, person.full_name) for person in queries.committee_candidates()]
+    form.programme.choices = [SelectChoice(found.id, found.definition["title"][language])
+                             for found in queries.programmes()]
+    form.division.choices = [SelectChoice(0, _("None (city-wide programme)"))] + [
+        SelectChoice(division.id, division.name(language)) for division in all_divisions()]
+    people = [SelectChoice(person.id, person.full_name) for person in queries.committee_candidates()]
     form.members.choices, form.chair.choices = people, people
     return form
 
