@@ -77,11 +77,21 @@ def write_after_reading(session: Session) -> None:
         g.write_lock_next = True
 
 
+def note_after_reading(session: Session) -> None:
+    """As write_after_reading, for a write of one statement (a note in the audit log of who looked): on SQLite the
+    statement runs on its own rather than between BEGIN IMMEDIATE and COMMIT, so it holds the write lock only while
+    it runs, and other writers seldom have to wait for it."""
+    commit_keeping_loaded(session)
+    if has_request_context():
+        g.one_statement_next = True
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _note_the_write_is_done(_session: Session) -> None:
     if has_request_context():
         g.pop("write_lock_next", None)
+        g.pop("one_statement_next", None)
 
 
 def _write_lock_needed() -> bool:
@@ -105,4 +115,6 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
+        if has_request_context() and g.get("one_statement_next"):
+            return
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_needed() else "BEGIN")

@@ -11,7 +11,7 @@ from .. import mailer
 from ..auth.models import User
 from ..auth.name_search import find_colleagues, searchable
 from ..auth.queries import all_divisions, visible_division
-from ..database import commit_keeping_loaded, write_after_reading
+from ..database import commit_keeping_loaded, note_after_reading
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
@@ -179,7 +179,7 @@ def nomination(nomination_id: int):
     found = _visible(found, declared)
     page = _nomination_page(found, declared)
     if operations.view_is_recorded(found, current_user):
-        write_after_reading(db.session())
+        note_after_reading(db.session())
         operations.record_view(found, current_user)
         commit_keeping_loaded(db.session())
     return page

@@ -303,6 +303,31 @@ def test_a_reviewer_in_a_nominees_division_may_not_open_the_nomination(app, clie
     assert "Noa Nominee" not in client.get(f"/recognition/review/{ids['closed_cycle']}").get_data(as_text=True)
 
 
+@pytest.mark.sqlite
+def test_a_committee_view_is_noted_in_one_statement_outside_a_locking_transaction(app, client, city):
+    """On SQLite the note of who looked holds the write lock only while its insert runs: no BEGIN IMMEDIATE."""
+    from sqlalchemy import event
+
+    _nominator, _colleague, ids = city
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's write lock only")
+        engine = db.engine
+    sign_in_as(client, app, reviewer_of(app, ids))
+    sent = []
+
+    def remember(_connection, _cursor, statement, _parameters, _context, _many):
+        sent.append(" ".join(statement.split())[:40])
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        assert client.get(f"/recognition/nominations/{ids['others_nomination']}").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    assert any(statement.startswith("INSERT INTO audit_entries") for statement in sent)
+    assert "BEGIN IMMEDIATE" not in sent
+
+
 def test_committee_views_at_the_same_time_each_wait_their_turn_to_be_audited(app, city):
     """Opening a nomination writes an audit entry on a GET; many at once must queue for the write, not fail."""
     from concurrent.futures import ThreadPoolExecutor
