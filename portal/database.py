@@ -59,8 +59,8 @@ def _refuse_changes_to_immutable_rows(session: Session, _context, _instances) ->
 
 
 def commit_keeping_loaded(session: Session) -> None:
-    """Commits without expiring what the session has loaded, for a page that writes only a note of who looked and
-    then shows what it had already read: the rows it shows did not change, so reading them again is waste."""
+    """Commits without expiring what the session has loaded, for a page that writes after it has read (a note of
+    who looked, a file kept once made) and then shows what it read: reading those rows again would be waste."""
     keep, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
@@ -68,36 +68,35 @@ def commit_keeping_loaded(session: Session) -> None:
         session.expire_on_commit = keep
 
 
-def write_after_reading(session: Session) -> None:
+def write_after_reading(session: Session, *, one_statement: bool = False) -> None:
     """For a page read with GET that then writes (a note of who looked, a file kept once made): ends its reads,
     keeping what they loaded, so that the write opens a transaction of its own that takes the write lock at once.
-    On SQLite writers then queue for the lock instead of failing, and hold it only while they write."""
+    On SQLite writers then queue for the lock instead of failing, and hold it only while they write. A write of
+    `one_statement` (a note in the audit log) runs on its own, without BEGIN IMMEDIATE and COMMIT around it, so it
+    holds the lock only while the statement runs, and other writers seldom have to wait for it."""
     commit_keeping_loaded(session)
     if has_request_context():
-        g.write_lock_next = True
+        g.next_write = _ONE_STATEMENT if one_statement else _LOCKED
 
 
-def note_after_reading(session: Session) -> None:
-    """As write_after_reading, for a write of one statement (a note in the audit log of who looked): on SQLite the
-    statement runs on its own rather than between BEGIN IMMEDIATE and COMMIT, so it holds the write lock only while
-    it runs, and other writers seldom have to wait for it."""
-    commit_keeping_loaded(session)
-    if has_request_context():
-        g.one_statement_next = True
+_LOCKED, _ONE_STATEMENT = "locked", "one statement"
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _note_the_write_is_done(_session: Session) -> None:
     if has_request_context():
-        g.pop("write_lock_next", None)
-        g.pop("one_statement_next", None)
+        g.pop("next_write", None)
 
 
-def _write_lock_needed() -> bool:
-    if not has_request_context() or request.method not in SAFE_METHODS:
-        return True
-    return g.get("write_lock_next", False)
+def _begin_statement() -> str | None:
+    """How a transaction begins on SQLite: BEGIN IMMEDIATE for a write, nothing for a write of one statement."""
+    if not has_request_context():
+        return "BEGIN IMMEDIATE"
+    following = g.get("next_write")
+    if following == _ONE_STATEMENT:
+        return None
+    return "BEGIN IMMEDIATE" if following == _LOCKED or request.method not in SAFE_METHODS else "BEGIN"
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -115,6 +114,6 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        if has_request_context() and g.get("one_statement_next"):
-            return
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_needed() else "BEGIN")
+        statement = _begin_statement()
+        if statement is not None:
+            connection.exec_driver_sql(statement)

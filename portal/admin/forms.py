@@ -34,7 +34,8 @@ class AuditFilterForm(FlaskForm):
     def __init__(self, actions: dict[str, str], **kwargs):
         """`actions`: each action's name, in the order the list shows them."""
         super().__init__(**kwargs)
-        self.action.choices = [SelectChoice("", _l("Every kind")), *(SelectChoice(*action) for action in actions.items())]
+        self.action.choices = [SelectChoice("", _l("Every kind")),
+                               *(SelectChoice(action, title) for action, title in actions.items())]
 
     def validate_action(self, field) -> None:
         if field.data and field.data not in {choice.value for choice in field.choices}:

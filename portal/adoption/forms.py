@@ -46,8 +46,8 @@ class PeriodForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(_l("Give the year.")),
                                                 NumberRange(min=2020, max=2100, message=_l("Give a year from 2020 "
                                                                                            "to 2100."))])
-    quarter = SelectField(_l("Quarter"), coerce=int, choices=[SelectChoice(quarter, f"Q{quarter}") for quarter in range(1, 5)],
-                          validate_choice=True)
+    quarter = SelectField(_l("Quarter"), coerce=int, validate_choice=True,
+                          choices=[SelectChoice(quarter, f"Q{quarter}") for quarter in range(1, 5)])
     due_on = DateField(_l("Reports due on"), validators=[InputRequired(_l("Give the date the reports are due."))])
 
 
@@ -138,8 +138,8 @@ def _report_form_class(indicators: list[dict], language: str) -> type[ReportForm
     for indicator in indicators:
         name, title = f"value-{indicator['key']}", indicator["title"][language]
         if indicator["kind"] == "yes-no":
-            field = RadioField(title, choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], validate_choice=True,
-                               validators=[Optional()])
+            field = RadioField(title, choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+                               validate_choice=True, validators=[Optional()])
         elif indicator["kind"] == "text":
             field = TextAreaField(title, validators=[Length(max=LONGEST_TEXT)])
         else:

@@ -82,7 +82,8 @@ class ConflictForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    outcome = RadioField(_l("Decision"), choices=[SelectChoice("awarded", _l("Awarded")), SelectChoice("not_awarded", _l("Not awarded"))],
+    outcome = RadioField(_l("Decision"), choices=[SelectChoice("awarded", _l("Awarded")),
+                                                  SelectChoice("not_awarded", _l("Not awarded"))],
                          validators=[InputRequired(_l("Choose awarded or not awarded."))])
     reason = TextAreaField(_l("Reason, in a sentence or two"),
                            description=_l("The nominator and the people nominated receive it by e-mail."),
@@ -93,7 +94,8 @@ class DecisionForm(FlaskForm):
 
 class ConsentForm(FlaskForm):
     agree = RadioField(_l("May the story of this award be shown on the showcase?"),
-                       choices=[SelectChoice("yes", _l("Yes, share it")), SelectChoice("no", _l("No, keep it private"))],
+                       choices=[SelectChoice("yes", _l("Yes, share it")),
+                                SelectChoice("no", _l("No, keep it private"))],
                        validators=[InputRequired(_l("Choose yes or no."))])
 
 

@@ -244,7 +244,7 @@ class Nominee(db.Model):
 # does not load the nominees themselves; and the nominator's name, for the page that shows no more of them.
 Nomination.nominee_division_list = column_property(
     select(func.aggregate_strings(cast(Nominee.division_id, String), ","))
-    .where(Nominee.nomination_id == Nomination.id).correlate_except(Nominee).scalar_subquery())
+    .where(Nominee.nomination_id == Nomination.id).correlate_except(Nominee).scalar_subquery(), deferred=True)
 Nomination.nominator_name = column_property(
     select(User.full_name).where(User.id == Nomination.nominator_id).correlate_except(User).scalar_subquery(),
     deferred=True)

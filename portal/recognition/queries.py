@@ -62,7 +62,8 @@ def nomination(nomination_id: int) -> Nomination | None:
 _SHOWN = (select(Nomination, exists().where(_CONFLICTS.nomination_id == Nomination.id,
                                              _CONFLICTS.reviewer_id == bindparam("reader_id")))
           .where(Nomination.id == bindparam("nomination_id"))
-          .options(lazyload(Nomination.nominator), lazyload(Nomination.nominees), undefer(Nomination.nominator_name)))
+          .options(lazyload(Nomination.nominator), lazyload(Nomination.nominees), undefer(Nomination.nominator_name),
+                   undefer(Nomination.nominee_division_list)))
 
 
 def nomination_shown(nomination_id: int, reader: User) -> tuple[Nomination | None, bool]:
@@ -119,8 +120,6 @@ def state_counts(cycle_ids: list[int]) -> dict[int, dict[NominationState, int]]:
     for cycle_id, state, count in rows:
         counts[cycle_id][state] = count
     return counts
-
-
 
 
 def _visible_to(in_a_division: bool):
@@ -254,7 +253,7 @@ def programme_definitions() -> list[ProgrammeDefinition]:
 
 
 # The showcase's statements are written on the tables: they run on every visit.
-_CYCLES, _DIVISIONS = Cycle.__table__.c, Division.__table__.c
+_CYCLES = Cycle.__table__.c
 _DECIDED_IN = extract("year", _NOMINATIONS.decided_at)
 _STORY_YEARS = (select(_DECIDED_IN).distinct().where(_NOMINATIONS.story_published.is_(True))
                 .order_by(_DECIDED_IN.desc()))

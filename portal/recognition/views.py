@@ -11,7 +11,7 @@ from .. import mailer
 from ..auth.models import User
 from ..auth.name_search import find_colleagues, searchable
 from ..auth.queries import all_divisions, visible_division
-from ..database import commit_keeping_loaded, note_after_reading
+from ..database import commit_keeping_loaded, write_after_reading
 from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
@@ -94,7 +94,7 @@ def _nomination_form(nomination, language: str, **kwargs) -> NominationForm:
     definition = nomination.cycle.definition
     form = NominationForm(word_limit=definition["citation_word_limit"], **kwargs)
     form.category.choices = [SelectChoice(category["key"], category["title"][language])
-                            for category in definition["categories"]]
+                             for category in definition["categories"]]
     return form
 
 
@@ -179,7 +179,7 @@ def nomination(nomination_id: int):
     found = _visible(found, declared)
     page = _nomination_page(found, declared)
     if operations.view_is_recorded(found, current_user):
-        note_after_reading(db.session())
+        write_after_reading(db.session(), one_statement=True)
         operations.record_view(found, current_user)
         commit_keeping_loaded(db.session())
     return page
@@ -417,7 +417,7 @@ def _cycle_form(**kwargs) -> CycleForm:
     form = CycleForm(**kwargs)
     language = reader_language()
     form.programme.choices = [SelectChoice(found.id, found.definition["title"][language])
-                             for found in queries.programmes()]
+                              for found in queries.programmes()]
     form.division.choices = [SelectChoice(0, _("None (city-wide programme)"))] + [
         SelectChoice(division.id, division.name(language)) for division in all_divisions()]
     people = [SelectChoice(person.id, person.full_name) for person in queries.committee_candidates()]
