@@ -41,7 +41,6 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "learning.report": frozenset({Role.LEAD, Role.STEWARD}),
     "learning.report_all": frozenset({Role.STEWARD}),
     "learning.analysis": frozenset({Role.STEWARD}),
-    "certificates.verify": EVERYONE,
     "recognition.nominate": EVERYONE,
     "recognition.showcase": EVERYONE,
     "recognition.review": frozenset({Role.COMMITTEE}),

@@ -34,7 +34,7 @@ def test_public_routes_are_the_expected_few(app):
     public = sorted(rule.endpoint for rule in app.url_map.iter_rules()
                     if PUBLIC in declared_permissions(app.view_functions[rule.endpoint]))
     assert public == ["auth.forgot_password", "auth.login", "auth.reset_password", "auth.set_language",
-                      "home.healthz", "pages.accessibility", "pages.help_page", "pages.privacy", "public.document",
+                      "home.healthz", "learning.verify", "learning.verify_code", "pages.accessibility", "pages.help_page", "pages.privacy", "public.document",
                       "public.index", "public.languages", "static"]
 
 

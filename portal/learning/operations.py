@@ -12,7 +12,7 @@ from ..database import utcnow
 from ..events import attestation_earned
 from ..extensions import db
 from . import division_tallies, tallies  # noqa: F401  (division tallies count with every commit)
-from .certificates import render_certificate
+from .certificates import kept_file, kept_pdfs, render_certificate
 from .codes import new_code
 from .drawing import draw_questions
 from .grading import grade, right_keys, score
@@ -95,8 +95,7 @@ def start_attempt(user, module: PublishedModule, chance: random.Random | None = 
         raise QuizUnavailable(_l("You have already passed this module."))
     used = attempts_used(user.id, module.id)
     if used >= module.attempts_allowed:
-        raise QuizUnavailable(_l("You have used all %(count)d attempts at this module. Your divisional lead can "
-                                 "tell you what to do next.", count=module.attempts_allowed))
+        raise QuizUnavailable(_l("You have used all %(count)d attempts at this module.", count=module.attempts_allowed))
     attempt = Attempt(user_id=user.id, module_id=module.module_id, version_id=module.id, number=used + 1,
                       questions=[AttemptQuestion(position=drawn.position, question_id=drawn.question_id,
                                                 received_at=drawn.received_at, choices=drawn.choices)
@@ -146,21 +145,27 @@ def submit_attempt(user, attempt: Attempt, module: PublishedModule, answers: dic
 
 
 def issue_certificate(user, attempt: Attempt, module: PublishedModule, language: str) -> Certificate:
-    """The one certificate for a passed version, its PDF rendered now in the learner's language and kept."""
+    """The one certificate for a passed version, its PDF rendered now in the learner's language and kept; the other
+    language's is rendered on its first download."""
     certificate = Certificate(code=new_code(), user_id=user.id, module_id=module.module_id, version_id=module.id,
                               major=module.major, attempt_id=attempt.id, language=language, score=attempt.score,
                               issued_at=attempt.submitted_at)
     db.session.add(certificate)
     db.session.flush()
-    store_certificate_file(certificate, user, module)
+    keep_certificate_pdf(certificate, user, module, language)
     record("certificate.issue", f"module:{module.slug}@{module.label}", {"certificate": certificate.code},
            actor_id=user.id)
     return certificate
 
 
-def store_certificate_file(certificate: Certificate, user, module: PublishedModule) -> bytes:
-    """Renders the certificate's PDF and keeps it; certificates loaded in bulk get theirs on first download."""
-    pdf = render_certificate(certificate, user, module)
-    db.session.add(CertificateFile(certificate_id=certificate.id, pdf=pdf))
+def keep_certificate_pdf(certificate: Certificate, user, module: PublishedModule, language: str) -> bytes:
+    """Renders the certificate's PDF in a language and keeps it beside any other language's; certificates loaded
+    in bulk get theirs on first download."""
+    pdf = render_certificate(certificate, user, module, language)
+    kept = db.session.get(CertificateFile, certificate.id)
+    if kept is None:
+        db.session.add(CertificateFile(certificate_id=certificate.id, pdf=pdf))
+    else:
+        kept.pdf = kept_file({**kept_pdfs(kept.pdf, certificate.language), language: pdf})
     db.session.flush()
     return pdf

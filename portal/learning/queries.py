@@ -5,7 +5,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, select
 
+from ..auth.models import User, UserRole
 from ..extensions import db
+from ..security import Role
+from .certificates import kept_pdfs
 from .models import Attempt, Certificate, CertificateFile, ModuleVersion, QuestionKind
 
 
@@ -249,9 +252,52 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 
 def certificate_file(certificate_id: int) -> bytes | None:
+    """The certificate's kept file as stored: one PDF, or an archive of one per language."""
     return db.session.scalar(select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate_id))
+
+
+def certificate_pdf(certificate: Certificate, language: str) -> bytes | None:
+    """The certificate's PDF in this language, if it has been rendered."""
+    return kept_pdfs(certificate_file(certificate.id), certificate.language).get(language)
 
 
 def has_passed(user_id: int, version_ids) -> bool:
     return db.session.scalar(select(Certificate.id).where(Certificate.user_id == user_id,
                                                           Certificate.version_id.in_(list(version_ids))).limit(1)) is not None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class WhomToAsk:
+    """Who can tell a person what happens after their last attempt: their division's leads, or when it has none,
+    the programme's stewards (`role`), or nobody the portal knows of."""
+
+    role: Role | None
+    people: tuple[Contact, ...]
+
+
+CONTACTS_SHOWN = 5
+
+
+def _holders_of(role: Role, person_id: int, division_id: int | None = None) -> tuple[Contact, ...]:
+    found = (select(User.full_name, User.email).join(UserRole, UserRole.user_id == User.id)
+             .where(UserRole.role == role, User.active.is_(True), User.id != person_id))
+    if division_id is not None:
+        found = found.where(User.division_id == division_id)
+    return tuple(Contact(*row) for row in db.session.execute(
+        found.order_by(User.full_name, User.id).limit(CONTACTS_SHOWN)))
+
+
+def whom_to_ask(user) -> WhomToAsk:
+    """The person's divisional leads by name, else the programme's stewards (at most CONTACTS_SHOWN of them)."""
+    if user.division_id is not None:
+        leads = _holders_of(Role.LEAD, user.id, user.division_id)
+        if leads:
+            return WhomToAsk(Role.LEAD, leads)
+    stewards = _holders_of(Role.STEWARD, user.id)
+    return WhomToAsk(Role.STEWARD if stewards else None, stewards)

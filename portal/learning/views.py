@@ -16,7 +16,7 @@ from ..forms import render_form
 from ..fragments import render_part_made
 from ..pagination import page_count, requested_page
 from ..pdf import pdf_file_response
-from ..security import found_and_allowed, requires
+from ..security import PUBLIC, found_and_allowed, requires
 from . import operations, queries, reports
 from .codes import normalise_code
 from .holidays import holiday_title
@@ -48,9 +48,13 @@ def index():
                            language=reader_language(), today=date.today())
 
 
+def _whom_to_ask(progress: queries.ModuleProgress | None) -> queries.WhomToAsk | None:
+    return queries.whom_to_ask(current_user) if progress and progress.out_of_attempts else None
+
+
 def _module_page(module, form, progress):
     return render_form("learning/module.html", form, module=module, progress=progress, language=reader_language(),
-                       today=date.today())
+                       today=date.today(), whom=_whom_to_ask(progress))
 
 
 @bp.route("/learning/<slug>")
@@ -111,9 +115,10 @@ def attempt(attempt_id: int):
     language = reader_language()
     if heading.submitted:
         attempt = queries.attempt(attempt_id)
+        progress = _progress(module) if module.slug in queries.current_modules() else None
         return render_template("learning/result.html", attempt=attempt, module=module, language=language,
-                               results=result_view(attempt, module, language), progress=_progress(module)
-                               if module.slug in queries.current_modules() else None)
+                               results=result_view(attempt, module, language), progress=progress,
+                               whom=_whom_to_ask(progress))
 
     def drawn() -> dict:
         questions = quiz_view(queries.attempt(attempt_id), module, language)
@@ -156,27 +161,25 @@ def certificates():
 @requires("learning.take")
 def certificate_pdf(certificate_id: int):
     certificate = found_and_allowed(queries.certificate(certificate_id), lambda found: found.can_download(current_user))
-    pdf = queries.certificate_file(certificate.id)
+    language = reader_language()
+    pdf = queries.certificate_pdf(certificate, language)
     if pdf is None:
         write_after_reading(db.session())
-        pdf = queries.certificate_file(certificate.id) or operations.store_certificate_file(
-            certificate, current_user, queries.published(certificate.version_id))
+        pdf = queries.certificate_pdf(certificate, language) or operations.keep_certificate_pdf(
+            certificate, current_user, queries.published(certificate.version_id), language)
         db.session.commit()
-    return pdf_file_response(pdf, f"certificate-{certificate.code}.pdf")
+    return pdf_file_response(pdf, f"certificate-{certificate.code}-{language}.pdf")
 
 
 def _lookup_limit() -> str:
     return current_app.config["CERTIFICATE_LOOKUP_LIMIT"]
 
 
-def _per_person() -> str:
-    """Lookups count per account, so signing in again does not start a fresh allowance."""
-    return f"person:{current_user.id}" if current_user.is_authenticated else f"address:{request.remote_addr}"
-
-
+# Anyone handed a certificate may check it, signed in or not; lookups count per client address (the proxy's
+# forwarded address when TRUSTED_PROXIES is set), whoever is signed in.
 @bp.route("/certificates/verify")
-@limiter.limit(_lookup_limit, key_func=_per_person)
-@requires("certificates.verify")
+@limiter.limit(_lookup_limit)
+@requires(PUBLIC)
 def verify():
     form = VerifyForm(formdata=request.args if request.args else None)
     if request.args and form.validate():
@@ -185,8 +188,8 @@ def verify():
 
 
 @bp.route("/certificates/verify/<code>")
-@limiter.limit(_lookup_limit, key_func=_per_person)
-@requires("certificates.verify")
+@limiter.limit(_lookup_limit)
+@requires(PUBLIC)
 def verify_code(code: str):
     form = VerifyForm(formdata=None, code=code)
     normalised = normalise_code(code)

@@ -1,10 +1,12 @@
 """Certificates: issued once, rendered once, verifiable by code, and limited lookups."""
+import io
 import re
 
 import pytest
 
 from portal.extensions import db
 from portal.learning import codes
+from portal.learning.certificates import kept_pdfs
 from portal.learning.models import Certificate, CertificateFile
 from tests.conftest import page, post_form, sign_in, take_quiz
 
@@ -67,6 +69,57 @@ def test_a_certificate_loaded_in_bulk_is_rendered_on_first_download_and_kept(app
         assert db.session.get(CertificateFile, quiz.certificate_id).pdf == first.data
 
 
+def pdf_text(pdf: bytes) -> tuple[str, str]:
+    """The first page's text, and the document's language."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader.pages[0].extract_text(), reader.trailer["/Root"]["/Lang"]
+
+
+def test_the_download_follows_the_readers_language_and_each_is_rendered_once(app, client, factory, content,
+                                                                               monkeypatch):
+    person = factory.user(name="Élise Gagnon")
+    quiz = take_quiz(app, person.id, "service-promise", "right")
+    sign_in(client, person)
+    address = f"/certificates/{quiz.certificate_id}.pdf"
+    english = client.get(address)
+    assert pdf_text(english.data)[1] == "en" and "Certificate of completion" in pdf_text(english.data)[0]
+    post_form(client, "/language", {"language": "fr", "next": "/certificates/"}, token_from="/certificates/")
+    french = client.get(address)
+    assert french.status_code == 200 and french.headers["Content-Disposition"].endswith(f'-{quiz.code}-fr.pdf"')
+    text, language = pdf_text(french.data)
+    assert language == "fr" and "Certificat de réussite" in text and "Élise Gagnon" in text and quiz.code in text
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the certificate was rendered again")
+
+    monkeypatch.setattr("portal.learning.operations.render_certificate", refuse)
+    assert client.get(address).data == french.data
+    post_form(client, "/language", {"language": "en", "next": "/certificates/"}, token_from="/certificates/")
+    assert client.get(address).data == english.data
+    with app.app_context():
+        certificate = db.session.get(Certificate, quiz.certificate_id)
+        kept = kept_pdfs(db.session.get(CertificateFile, certificate.id).pdf, certificate.language)
+    assert kept == {"en": english.data, "fr": french.data}
+
+
+def test_the_pdf_prints_the_full_verification_address_on_the_portals_host_name(app, client, factory, content,
+                                                                               monkeypatch):
+    """Built from SERVER_NAME, whatever host name the request that renders it came in by."""
+    person = factory.user(language="fr")
+    quiz = take_quiz(app, person.id, "service-promise", "right")
+    sign_in(client, person)
+    post_form(client, "/language", {"language": "en", "next": "/certificates/"}, token_from="/certificates/")
+    monkeypatch.setitem(app.config, "SERVER_NAME", "portal.example.org")
+    monkeypatch.setitem(app.config, "PREFERRED_URL_SCHEME", "https")
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["portal.example.org", "localhost"])
+    response = client.get(f"/certificates/{quiz.certificate_id}.pdf", base_url="http://localhost")
+    text, language = pdf_text(response.data)
+    assert language == "en" and "Anyone can check that this certificate is genuine" in text
+    assert f"https://portal.example.org/certificates/verify/{quiz.code}" in "".join(text.split())
+
+
 def test_verify_says_who_and_what_for_a_genuine_code(app, client, factory, content):
     quiz = take_quiz(app, factory.user(name="Kwame Okafor").id, "service-promise", "right")
     sign_in(client, factory.user())
@@ -76,6 +129,7 @@ def test_verify_says_who_and_what_for_a_genuine_code(app, client, factory, conte
     soup = page(client.get(f"/certificates/verify/{quiz.code}"))
     verdict = soup.select_one(".verdict-box").get_text(" ", strip=True)
     assert "genuine" in verdict and "Kwame Okafor" in verdict and "The Service Promise" in verdict
+    assert "Score" not in verdict and "100" not in verdict
 
 
 def test_verify_says_clearly_when_a_code_is_not_genuine(client, factory, content):
@@ -88,22 +142,36 @@ def test_verify_says_clearly_when_a_code_is_not_genuine(client, factory, content
     assert malformed.status_code == 422 and page(malformed).select_one(".error-summary")
 
 
-def test_verification_needs_a_signed_in_person(client):
-    response = client.get("/certificates/verify/ABCD-EFGH-JKMN-PQRS")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+def test_anyone_can_check_a_certificate_without_signing_in(app, client, factory, content):
+    quiz = take_quiz(app, factory.user(name="Kwame Okafor").id, "service-promise", "right")
+    typed = client.get("/certificates/verify", query_string={"code": quiz.code.lower()})
+    assert typed.status_code == 302 and typed.headers["Location"].endswith(f"/certificates/verify/{quiz.code}")
+    response = client.get(f"/certificates/verify/{quiz.code}")
+    assert response.status_code == 200
+    verdict = page(response).select_one(".verdict-box")
+    assert verdict.h2.get_text(strip=True) == "This certificate is genuine"
+    facts = {term.get_text(strip=True): term.find_next_sibling("dd").get_text(" ", strip=True)
+             for term in verdict.select("dt")}
+    assert list(facts) == ["Issued to", "Module", "Version", "Passed on"]
+    assert facts["Issued to"] == "Kwame Okafor" and facts["Module"] == "The Service Promise"
+    assert facts["Version"] == "1.0" and re.fullmatch(r"[A-Z][a-z]+ \d{1,2}, \d{4}", facts["Passed on"])
+    assert "%" not in page(response).select_one("main").get_text() and "Score" not in verdict.get_text()
+    assert client.get("/certificates/verify/ABCD-EFGH-JKMN-PQRS").status_code == 404
 
 
-def test_lookups_are_rate_limited_per_person(app, client, factory, content, monkeypatch):
+def test_lookups_are_rate_limited_per_client_address(app, factory, content, monkeypatch):
+    """Signed in or not, lookups from one address share its allowance; another address has its own."""
     monkeypatch.setitem(app.config, "CERTIFICATE_LOOKUP_LIMIT", "3 per minute")
-    person = factory.user()
-    sign_in(client, person)
-    statuses = [client.get(f"/certificates/verify/ABCD-EFGH-JKMN-PQR{char}").status_code for char in "STVWX"]
-    assert statuses[:3] == [404, 404, 404] and statuses[3:] == [429, 429]
-    assert client.get("/learning/").status_code == 200
-    post_form(client, "/logout", {}, token_from="/learning/")
-    again = app.test_client()
-    sign_in(again, person)
-    assert again.get("/certificates/verify/ABCD-EFGH-JKMN-PQRY").status_code == 429
+    visitor, member, elsewhere = (app.test_client() for _ in range(3))
+    for client, address in ((visitor, "10.0.0.1"), (member, "10.0.0.1"), (elsewhere, "10.0.0.2")):
+        client.environ_base["REMOTE_ADDR"] = address
+    sign_in(member, factory.user())
+    codes_tried = iter(f"ABCD-EFGH-JKMN-PQR{char}" for char in "STVWXYZ")
+    statuses = [visitor.get(f"/certificates/verify/{next(codes_tried)}").status_code for _ in range(3)]
+    assert statuses == [404, 404, 404]
+    assert member.get(f"/certificates/verify/{next(codes_tried)}").status_code == 429
+    assert member.get("/learning/").status_code == 200
+    assert elsewhere.get(f"/certificates/verify/{next(codes_tried)}").status_code == 404
 
 
 def test_codes_are_long_random_and_read_back_in_any_form():
