@@ -241,3 +241,56 @@ def test_a_scenario_question_shows_the_drawn_moment_and_the_clocks_deadlines(app
     soup = page(client.get(f"/learning/attempts/{quiz.id}"))
     legends = " ".join(legend.get_text(" ", strip=True) for legend in soup.select("legend"))
     assert "{received}" not in legends and " at " in legends and ("a.m." in legends or "p.m." in legends)
+
+
+def use_every_attempt(app, person_id: int, slug: str = "code-of-conduct") -> int:
+    """Three failed attempts; the last one's id."""
+    return [take_quiz(app, person_id, slug, "wrong", seed=seed) for seed in (1, 2, 3)][-1].id
+
+
+def contacts(soup) -> list[tuple[str, str]]:
+    return [(item.get_text(" ", strip=True), item.a["href"]) for item in soup.select("ul.contacts li")]
+
+
+@pytest.mark.parametrize("language, advice", [
+    ("en", "Write to one of your divisional leads about what happens next:"),
+    ("fr", "Écrivez à l'une ou l'un de vos responsables divisionnaires pour savoir quelle est la suite\u202f:")])
+def test_out_of_attempts_names_the_divisional_leads_to_write_to(app, client, factory, content, language, advice):
+    person = factory.user(division="CXD", language=language)
+    factory.user(roles=("staff", "lead"), division="CXD", name="Lee Lead", email="lee@example.org")
+    factory.user(roles=("staff", "lead"), division="CXD", name="Ana Able", email="ana@example.org")
+    factory.user(roles=("staff", "lead"), division="CXD", name="Ina Gone", email="ina@example.org", active=False)
+    factory.user(roles=("staff", "lead"), division="PFR", name="Pat Parks", email="pat@example.org")
+    factory.user(roles=("staff", "steward"), division="CMO", name="Stella Steward", email="stella@example.org")
+    last = use_every_attempt(app, person.id)
+    sign_in(client, person)
+    expected = [("Ana Able, ana@example.org", "mailto:ana@example.org"),
+                ("Lee Lead, lee@example.org", "mailto:lee@example.org")]
+    module_page = page(client.get("/learning/code-of-conduct"))
+    result_page = page(client.get(f"/learning/attempts/{last}"))
+    refused = post_form(client, "/learning/code-of-conduct/attempts", {}, token_from="/learning/code-of-conduct")
+    assert refused.status_code == 422
+    for soup in (module_page, result_page, page(refused)):
+        assert contacts(soup) == expected
+        text = soup.select_one("main").get_text(" ", strip=True)
+        assert advice in text and "can tell you what to do next" not in text
+
+
+def test_out_of_attempts_without_a_divisional_lead_names_the_stewards(app, client, factory, content):
+    person = factory.user(division="PFR")
+    factory.user(roles=("staff", "lead"), division="CXD", name="Lee Lead", email="lee@example.org")
+    factory.user(roles=("staff", "steward"), division="CMO", name="Stella Steward", email="stella@example.org")
+    use_every_attempt(app, person.id)
+    sign_in(client, person)
+    soup = page(client.get("/learning/code-of-conduct"))
+    assert contacts(soup) == [("Stella Steward, stella@example.org", "mailto:stella@example.org")]
+    assert "write to the programme's steward about what happens next:" in soup.select_one("main").get_text(" ")
+
+
+def test_out_of_attempts_with_nobody_named_says_to_ask_a_manager(app, client, factory, content):
+    person = factory.user(roles=("staff", "lead"), division="PFR")
+    use_every_attempt(app, person.id)
+    sign_in(client, person)
+    soup = page(client.get("/learning/code-of-conduct"))
+    assert contacts(soup) == []
+    assert "so ask your manager about what happens next." in soup.select_one("main").get_text(" ")
