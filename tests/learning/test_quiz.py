@@ -294,3 +294,194 @@ def test_out_of_attempts_with_nobody_named_says_to_ask_a_manager(app, client, fa
     soup = page(client.get("/learning/code-of-conduct"))
     assert contacts(soup) == []
     assert "so ask your manager about what happens next." in soup.select_one("main").get_text(" ")
+
+
+def _seed_drawing_a_multiple_choice(app, slug: str) -> int:
+    """A seed whose draw holds a question with two or more right options."""
+    import random
+    from datetime import date
+
+    from portal.learning.drawing import draw_questions
+    from portal.learning.models import QuestionKind
+    from portal.learning.queries import current_modules
+
+    with app.app_context():
+        module = current_modules()[slug]
+        for seed in range(1, 200):
+            drawn = draw_questions(module, random.Random(seed), date.today())
+            if any(module.questions[item.question_id].kind is QuestionKind.MULTIPLE
+                   and sum(option.correct for option in module.questions[item.question_id].options.values()) >= 2
+                   for item in drawn):
+                return seed
+    raise AssertionError("no draw holds a multiple-choice question with several right options")
+
+
+def answer_some_right(app, person_id: int, right: int, partly_right_multiple: bool, slug="service-standards") -> int:
+    """An attempt answered with `right` questions right, then, if asked, a multiple-choice question with only
+    one of its right options ticked, and the rest wrong; its id."""
+    import random
+
+    from portal.auth.models import User
+    from portal.learning.grading import right_keys
+    from portal.learning.models import QuestionKind
+    from portal.learning.operations import start_attempt, submit_attempt
+    from portal.learning.queries import current_modules
+
+    seed = _seed_drawing_a_multiple_choice(app, slug)
+    with app.test_request_context():
+        user = db.session.get(User, person_id)
+        module = current_modules()[slug]
+        attempt = start_attempt(user, module, random.Random(seed))
+        questions = list(attempt.questions)
+        partial = next(drawn for drawn in questions if module.questions[drawn.question_id].kind is QuestionKind.MULTIPLE
+                       and len(right_keys(module, drawn)) >= 2)
+        others = [drawn for drawn in questions if drawn is not partial]
+        chosen = {partial.position: sorted(right_keys(module, partial))[:1]} if partly_right_multiple else {}
+        for number, drawn in enumerate(others if partly_right_multiple else questions):
+            keys = sorted(right_keys(module, drawn))
+            wrong = [choice["key"] for choice in drawn.choices if choice["key"] not in keys][:1]
+            chosen[drawn.position] = keys if number < right else wrong
+        submit_attempt(user, attempt, module, chosen, "en")
+        db.session.commit()
+        return attempt.id
+
+
+def summary(client, attempt: int) -> str:
+    return page(client.get(f"/learning/attempts/{attempt}")).select_one(".result-summary").get_text(" ", strip=True)
+
+
+def test_a_score_exactly_at_the_pass_mark_passes(app, client, factory, content):
+    """The Standards quiz asks 75 %: six of eight right is exactly that."""
+    person = factory.user()
+    attempt = answer_some_right(app, person.id, right=6, partly_right_multiple=False)
+    sign_in(client, person)
+    shown = summary(client, attempt)
+    assert "You passed with 75 %." in shown and "6 of 8 answers right" in shown
+    with app.app_context():
+        stored = db.session.get(Attempt, attempt)
+        assert (stored.score, stored.passed) == (75, True)
+        assert db.session.scalar(db.select(db.func.count()).select_from(db.text("certificates"))) == 1
+
+
+@pytest.mark.parametrize("right, score, verdict", [
+    (7, 87, "You passed with 87 %."),
+    (5, 62, "You scored 62 %. You need 75 % to pass."),
+])
+def test_a_partly_right_multiple_choice_earns_nothing_and_scores_round_down(app, client, factory, content, right,
+                                                                            score, verdict):
+    """No partial credit: a multiple-choice question is right only with every right option and no wrong one.
+    7 of 8 is 87.5 %, shown as 87 (never rounded up to 88); 5 of 8 is 62.5 %, shown as 62."""
+    person = factory.user()
+    attempt = answer_some_right(app, person.id, right=right, partly_right_multiple=True)
+    sign_in(client, person)
+    shown = summary(client, attempt)
+    assert verdict in shown and f"{right} of 8 answers right" in shown
+    soup = page(client.get(f"/learning/attempts/{attempt}"))
+    partly = [item for item in soup.select(".result") if len(item.select(".choice-right")) >= 2
+              and len(item.select(".choice-chosen")) == 1 and item.select_one(".choice-chosen.choice-right")]
+    assert partly and all("wrong" in item["class"] and item.select_one(".verdict").get_text(strip=True) == "Not right"
+                          for item in partly)
+    with app.app_context():
+        assert db.session.get(Attempt, attempt).score == score
+
+
+def test_scores_are_whole_per_cents_rounded_down():
+    from portal.learning.grading import score
+
+    assert [score(6, 8), score(7, 8), score(5, 8), score(2, 3), score(8, 8), score(0, 8), score(0, 0)] == \
+        [75, 87, 62, 66, 100, 0, 0]
+
+
+def test_an_attempt_already_claimed_is_not_graded_again(app, factory, content):
+    """The claim itself requires "not yet submitted": a second submission that got past the page's check (a
+    second tab, a racing request) changes neither the stored result nor the counts."""
+    from portal.auth.models import User
+    from portal.learning.grading import right_keys
+    from portal.learning.models import QuestionTally
+    from portal.learning.operations import submit_attempt
+    from portal.learning.queries import current_modules
+
+    person = factory.user()
+    quiz = take_quiz(app, person.id, "service-promise", "right")
+    with app.test_request_context():
+        user = db.session.get(User, person.id)
+        module = current_modules()["service-promise"]
+        attempt = db.session.get(Attempt, quiz.id)
+        wrong = {drawn.position: [choice["key"] for choice in drawn.choices
+                                  if choice["key"] not in right_keys(module, drawn)][:1] for drawn in attempt.questions}
+        assert submit_attempt(user, attempt, module, wrong, "en") is False
+        db.session.commit()
+    with app.app_context():
+        stored = db.session.get(Attempt, quiz.id)
+        assert (stored.score, stored.passed) == (100, True)
+        assert all(drawn.correct for drawn in stored.questions)
+        assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 1
+        assert db.session.scalar(db.select(db.func.sum(QuestionTally.answered))) == 8
+        assert db.session.scalar(db.select(db.func.sum(QuestionTally.answered_right))) == 8
+        submits = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "attempt.submit")).all()
+        assert len(submits) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(db.text("certificates"))) == 1
+
+
+def test_answer_options_are_shuffled_for_each_draw(app, content):
+    """Single and multiple choice options come in a drawn order, not the bank's; true or false keeps its order."""
+    import random
+    from datetime import date
+
+    from portal.learning.drawing import draw_questions
+    from portal.learning.models import QuestionKind
+    from portal.learning.queries import current_modules
+
+    orders: dict[int, set[tuple[str, ...]]] = {}
+    with app.app_context():
+        module = current_modules()["service-promise"]
+        for seed in range(40):
+            for drawn in draw_questions(module, random.Random(seed), date.today()):
+                orders.setdefault(drawn.question_id, set()).add(tuple(choice["key"] for choice in drawn.choices))
+    shuffled = [question_id for question_id, seen in orders.items()
+                if module.questions[question_id].kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)]
+    assert shuffled
+    for question_id in shuffled:
+        bank_order = tuple(module.questions[question_id].options)
+        assert all(sorted(order) == sorted(bank_order) for order in orders[question_id])
+        assert orders[question_id] - {bank_order}, f"question {question_id} always shows its options in bank order"
+    for question_id, seen in orders.items():
+        if module.questions[question_id].kind is QuestionKind.TRUE_FALSE:
+            assert seen == {tuple(module.questions[question_id].options)}
+
+
+def test_a_retake_shows_its_own_questions_not_the_first_attempts(app, client, factory, content):
+    """An open attempt's questions are kept under the attempt; kept under the module alone, a retake would show
+    the questions, options and order drawn for the first attempt."""
+    from portal.learning.queries import published
+    from portal.learning.quiz import quiz_view
+
+    sign_in(client, factory.user())
+    first = start(client, "code-of-conduct")
+    first_shown = page(client.get(first))
+    key = answer_key(app, attempt_id(first))
+    wrong = {name: [next(value for value in values if [value] != key[name])]
+             for name, values in quiz_fields(first_shown).items()}
+    submit(client, first, wrong)
+    retake = start(client, "code-of-conduct")
+    assert retake != first
+    shown = page(client.get(retake))
+
+    def questions(soup) -> list[tuple[str, list[str]]]:
+        return [(fieldset.legend.get_text(" ", strip=True),
+                 [label.get_text(" ", strip=True) for label in fieldset.select("label")])
+                for fieldset in soup.select("fieldset.question")]
+
+    with app.test_request_context():
+        expected = {}
+        for number in (attempt_id(first), attempt_id(retake)):
+            attempt = db.session.get(Attempt, number)
+            expected[number] = [(question.prompt, [choice.label for choice in question.choices])
+                                for question in quiz_view(attempt, published(attempt.version_id), "en")]
+    drawn_first, drawn_again = expected[attempt_id(first)], expected[attempt_id(retake)]
+    assert drawn_first != drawn_again
+    assert [labels for _legend, labels in questions(shown)] == [labels for _prompt, labels in drawn_again]
+    assert len(questions(shown)) == len(drawn_again)
+    assert all(prompt in legend for (legend, _labels), (prompt, _choices) in zip(questions(shown), drawn_again))
+    assert not shown.select("fieldset.question input[checked]")
+    assert not shown.select(".feedback, .result, .choice-chosen")

@@ -12,10 +12,13 @@ def test_the_civic_holiday_weekend_is_explained(client, factory):
     response, soup = answer(client, received_on="2026-07-31", received_at="16:40")
     assert response.status_code == 200
     assert soup.select_one("#answer-title").get_text() == "Acknowledge by Thursday, August 6, 2026 at 8:30 a.m."
-    steps = soup.select_one(".reasoning").get_text(" ", strip=True)
-    assert "after offices closed" in steps
-    assert "Saturday, August 1, 2026: weekend" in steps and "Monday, August 3, 2026: Civic Holiday" in steps
-    assert "Wednesday, August 5, 2026; Thursday, August 6, 2026" in steps
+    steps = [step.get_text(" ", strip=True) for step in soup.select(".reasoning > li")]
+    assert "after offices closed" in steps[1] and steps[1].endswith("Tuesday, August 4, 2026 at 8:30 a.m.")
+    skipped = [day.get_text(" ", strip=True) for day in soup.select(".reasoning > li > ul > li")]
+    assert skipped == ["Saturday, August 1, 2026: weekend", "Sunday, August 2, 2026: weekend",
+                       "Monday, August 3, 2026: Civic Holiday"]
+    counted = next(step for step in steps if step.startswith("Business days counted:"))
+    assert counted == "Business days counted: Wednesday, August 5, 2026; Thursday, August 6, 2026."
 
 
 def test_around_the_clock_counts_real_hours_across_the_change_of_the_clocks(client, factory):

@@ -190,3 +190,35 @@ def test_statements_do_not_grow_with_staff_or_attempts(app, client, factory, con
         take_quiz(app, person.id, ("service-promise", "code-of-conduct")[number % 2],
                   ("right", "wrong")[number % 2], seed=number)
     assert statements() == few
+
+
+class Today(date):
+    """A clock whose day the test turns over."""
+
+    day = date.today()
+
+    @classmethod
+    def today(cls):
+        return cls.day
+
+
+def test_overdue_figures_change_at_midnight_with_nothing_else_changed(app, client, factory, content, monkeypatch):
+    """The lead's report is kept under the learning mark and the day: whoever falls due today is not overdue yet,
+    and is overdue from the next day on, although no tally changed overnight."""
+    monkeypatch.setattr("portal.learning.views.date", Today)
+    monkeypatch.setattr("portal.learning.reports.date", Today)
+    first_day = Today.day
+    factory.user(division="CXD", name="Dee Due", start_date=first_day - timedelta(days=30))
+    sign_in(client, factory.user(roles=("staff", "lead"), division="CXD", start_date=first_day))
+
+    def figures() -> tuple[str, list[str], str]:
+        division = page(client.get("/learning/report/CXD"))
+        promise = cells(division.select("table.report tbody tr")[0])
+        overdue = [row.th.get_text(strip=True) for row in division.select("main table:not(.report) tbody tr")]
+        city_row = cells(page(client.get("/learning/report/")).select("tbody tr")[0])
+        return promise[2], overdue, city_row[2]
+
+    assert figures() == ("0", [], "0")
+    assert figures() == ("0", [], "0")
+    monkeypatch.setattr(Today, "day", first_day + timedelta(days=1))
+    assert figures() == ("1", ["Dee Due"], "1")
