@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The Nu Html Checker the tests run on every page (npm package vnu-jar, run on the system Java), kept in .tools/.
+VNU_VERSION := 26.9.27
+VNU := .tools/vnu-$(VNU_VERSION).installed
 
 .PHONY: run test bench setup system-deps system-deps-test translations database content demo extract-messages clean
 
@@ -12,7 +15,7 @@ run: setup database content
 	PORTAL_ENV=development $(FLASK) demo load --address http://$(HOST):$(PORT)
 	PORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: system-deps-test $(VENV)/.test-installed translations
+test: system-deps-test $(VENV)/.test-installed translations $(VNU)
 	bash scripts/test.sh
 
 bench: setup
@@ -37,6 +40,10 @@ $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
+$(VNU):
+	npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION)
+	touch $@
+
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations
 
@@ -54,4 +61,4 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
 clean:
-	rm -rf $(VENV) instance/*.db instance/*.db-* translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) .tools instance/*.db instance/*.db-* translations/*/LC_MESSAGES/*.mo

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs when they are missing, or stops with a clear message.
 #   runtime: what WeasyPrint needs (pango, harfbuzz subsetting, a font with French accents) and venv
-#   test:    the same, plus the system Chromium for the browser and accessibility tests
+#   test:    the same, plus the system Chromium for the browser and accessibility tests, and Java and npm for the
+#            Nu Html Checker (vnu.jar from npm, run on the system Java)
 #   bench:   the same as runtime, plus the wrk HTTP load generator for `make bench`
 set -euo pipefail
 mode=${1:-runtime}
@@ -17,12 +18,16 @@ case "$mode" in
 esac
 
 if ! command -v dpkg-query >/dev/null; then
-  echo "system-deps: this is not a Debian system; install pango, libharfbuzz-subset0, DejaVu fonts, chromium (tests) and wrk (bench) yourself." >&2
+  echo "system-deps: this is not a Debian system; install pango, libharfbuzz-subset0, DejaVu fonts, chromium, Java and npm (tests) and wrk (bench) yourself." >&2
   exit 0
 fi
 
 missing=()
 for pkg in "${wanted[@]}"; do installed "$pkg" || missing+=("$pkg"); done
+if [ "$mode" = test ]; then
+  command -v java >/dev/null || missing+=(default-jre-headless)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
