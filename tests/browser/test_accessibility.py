@@ -48,19 +48,22 @@ def choose_french(page) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_pages_for_visitors(app, live_server, browser_page, factory, language):
+def test_pages_for_visitors(app, live_server, browser_page, factory, content, language):
     from portal.auth.models import User
     from portal.auth.operations import reset_token
     from portal.extensions import db
 
+    person = factory.user()
     with app.test_request_context():
-        token = reset_token(db.session.get(User, factory.user().id))
+        token = reset_token(db.session.get(User, person.id))
+    ids = learning_ids(app, person.id)
     page = browser_page
     page.goto(f"{live_server}/login")
     if language == "fr":
         choose_french(page)
-    paths = [item.url({}) for item in html_pages_for("anonymous", language)]
-    paths += ["/no-such-page", f"/password/reset/{token}"]
+    paths = [item.url(ids) for item in html_pages_for("anonymous", language)]
+    paths += ["/no-such-page", "/certificates/verify/ABCD-EFGH-JKMN-PQRS", "/certificates/verify?code=xyz",
+              f"/password/reset/{token}"]
     found = scan(page, live_server, paths, language)
     page.click("main button[type=submit]")
     page.wait_for_selector(".error-summary")
