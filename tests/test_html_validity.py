@@ -185,3 +185,40 @@ def test_a_date_or_time_that_is_not_one_is_not_echoed_into_its_field_but_named_i
     soup = page(client.get("/reply-by?received_on=2026-7-31&received_at=9:05"))
     assert soup.find("input", id="received_on")["value"] == "2026-07-31"
     assert soup.find("input", id="received_at")["value"] == "09:05"
+
+
+LANDMARK_ELEMENTS = {"nav": "navigation", "aside": "complementary", "main": "main", "search": "search"}
+
+
+def repeated_landmarks(html: str) -> list[tuple[str, str]]:
+    """Landmarks of the same kind with the same name, which a screen reader's list of landmarks cannot tell apart
+    (axe's landmark-unique)."""
+    soup = BeautifulSoup(html, "html.parser")
+
+    def name(element) -> str:
+        if element.get("aria-labelledby"):
+            return " ".join(soup.find(id=ref).get_text(" ", strip=True) for ref in element["aria-labelledby"].split())
+        return element.get("aria-label", "").strip()
+
+    seen, repeated = set(), []
+    for element in soup.find_all(True):
+        kind = element.get("role") or LANDMARK_ELEMENTS.get(element.name)
+        if element.name in ("section", "form") and not element.get("role") and name(element):
+            kind = "region" if element.name == "section" else "form"
+        if kind not in ("navigation", "complementary", "main", "search", "region", "form"):
+            continue
+        if (kind, name(element)) in seen:
+            repeated.append((kind, name(element)))
+        seen.add((kind, name(element)))
+    return repeated
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_no_two_landmarks_of_the_home_page_or_a_division_page_share_a_name(app, client, factory, content, language):
+    lead = factory.user(roles=("staff", "lead"), language=language)
+    sign_in(client, lead)
+    adoption_sample(app, factory, lead=lead)
+    for address in ("/", "/adoption/divisions/CXD"):
+        response = client.get(address)
+        assert response.status_code == 200
+        assert repeated_landmarks(response.get_data(as_text=True)) == [], address
