@@ -22,7 +22,7 @@ CITATION = ("Answered every storm inquiry within two business days and rewrote t
 
 
 def _cycle(programme: Programme, name: str, opens: date, closes: date, chair_id: int) -> Cycle:
-    cycle = Cycle(programme=programme, name=name, opens_on=opens, closes_on=closes, chair_id=chair_id,
+    cycle = Cycle(programme=programme, name_en=name, name_fr=name, opens_on=opens, closes_on=closes, chair_id=chair_id,
                   definition=programme.definition, members=[CommitteeMember(user_id=chair_id)])
     db.session.add(cycle)
     db.session.flush()

@@ -315,10 +315,10 @@ def recognition_ids(app, person_id: int, colleague_id: int) -> dict:
         db.session.flush()
         award = db.session.scalar(db.select(Programme).where(Programme.slug == "city-managers-award"))
         committee = CycleSettings("Open", today - timedelta(days=5), today + timedelta(days=5),
-                                  frozenset({reviewer.id}), reviewer.id)
+                                  frozenset({reviewer.id}), reviewer.id, name_fr="Ouvert")
         opened = open_cycle(award, committee, person)
         closed = open_cycle(award, CycleSettings("Closed", today - timedelta(days=30), today - timedelta(days=1),
-                                                 frozenset({reviewer.id}), reviewer.id), person)
+                                                 frozenset({reviewer.id}), reviewer.id, name_fr="Clos"), person)
         own = start_nomination(opened, person, colleague, today)
         closed.opens_on, closed.closes_on = today, today + timedelta(days=1)
         others = start_nomination(closed, colleague, nominee, today)

@@ -142,7 +142,7 @@ def data_on_pages(app) -> set[str]:
                  for question in db.session.scalars(db.select(Question))]
         rows += [(option.text["fr"], option.feedback["fr"]) for option in db.session.scalars(db.select(Option))]
         rows += [(certificate.code,) for certificate in db.session.scalars(db.select(Certificate))]
-        rows += [(cycle.name,) for cycle in db.session.scalars(db.select(Cycle))]
+        rows += [(cycle.name_en, cycle.name_fr) for cycle in db.session.scalars(db.select(Cycle))]
         rows += [(nomination.citation, nomination.team_name or "") for nomination in db.session.scalars(
             db.select(Nomination))]
         rows += [(entry.subject,) for entry in db.session.scalars(db.select(AuditEntry))]

@@ -49,32 +49,36 @@ def searchable(text: str) -> bool:
     return len("".join(name_words(text))) >= SHORTEST_SEARCH
 
 
-def _search(word_count: int):
+def _search(word_count: int, in_division: bool):
     """The search for this many words, built once, on the tables: the first word read in name order from the
-    index, each other word checked by key for the same person."""
+    index, each other word checked by key for the same person; only staff of one division when asked."""
     prefixes, people, divisions = NamePrefix.__table__, User.__table__.c, Division.__table__.c
     found = prefixes.alias("found")
     others = [prefixes.alias(f"also_{number}") for number in range(1, word_count)]
+    division = (people.division_id == bindparam("division_id"),) if in_division else ()
     return (select(people.id, people.full_name, people.email, divisions.name_en, divisions.name_fr)
             .select_from(found.join(User.__table__, people.id == found.c.user_id)
                          .outerjoin(Division.__table__, divisions.id == people.division_id))
-            .where(found.c.prefix == bindparam("word_0"), people.active.is_(True),
+            .where(found.c.prefix == bindparam("word_0"), people.active.is_(True), *division,
                    *(exists().where(also.c.prefix == bindparam(f"word_{number}"),
                                     also.c.sort_name == found.c.sort_name, also.c.user_id == found.c.user_id)
                      for number, also in enumerate(others, start=1)))
             .order_by(found.c.sort_name, found.c.user_id).limit(bindparam("limit")))
 
 
-_SEARCHES = {count: _search(count) for count in range(1, MOST_WORDS + 1)}
+_SEARCHES = {(count, in_division): _search(count, in_division)
+             for count in range(1, MOST_WORDS + 1) for in_division in (False, True)}
 
 
-def find_colleagues(text: str, limit: int = 10) -> list[Colleague]:
-    """Active people each of whose searched words starts a word of their name, by name; at most `limit`."""
+def find_colleagues(text: str, limit: int = 10, division_id: int | None = None) -> list[Colleague]:
+    """Active people each of whose searched words starts a word of their name, by name; at most `limit`; only
+    staff of `division_id` when it is given."""
     if not searchable(text):
         return []
     words = sorted(set(name_words(text)), key=len, reverse=True)[:MOST_WORDS]
-    rows = db.session.connection().execute(_SEARCHES[len(words)], {
-        "limit": limit, **{f"word_{number}": word for number, word in enumerate(words)}})
+    within = {} if division_id is None else {"division_id": division_id}
+    rows = db.session.connection().execute(_SEARCHES[(len(words), division_id is not None)], {
+        "limit": limit, **within, **{f"word_{number}": word for number, word in enumerate(words)}})
     return [Colleague(*row) for row in rows]
 
 

@@ -2,31 +2,36 @@ import json
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_babel import gettext as _
+from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from ..forms import BoundedNumberField, number_choice
+from ..numbers import parse_number
 from .citation import SEPARATORS, word_count
 
-LARGEST_ID = 2**31 - 1
 
-
-def _revision() -> IntegerField:
-    return IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=LARGEST_ID)])
+def _revision() -> BoundedNumberField:
+    return BoundedNumberField(widget=HiddenInput(), lowest=1, validators=[InputRequired()])
 
 
 class CycleForm(FlaskForm):
-    programme = SelectField(_l("Programme"), coerce=int, validate_choice=True)
-    division = SelectField(_l("Division (divisional programmes only)"), coerce=int, validate_choice=True)
-    name = StringField(_l("Name of the cycle"), description=_l("For example 2026 or Spring 2027."),
-                       validators=[DataRequired(_l("Name the cycle.")), Length(max=80)])
+    programme = SelectField(_l("Programme"), coerce=number_choice, validate_choice=True)
+    division = SelectField(_l("Division (divisional programmes only)"), coerce=number_choice, validate_choice=True)
+    name_en = StringField(_l("Name of the cycle in English"), description=_l("For example 2026 or Spring 2027."),
+                          validators=[DataRequired(_l("Name the cycle in English.")), Length(max=80)])
+    name_fr = StringField(_l("Name of the cycle in French"),
+                          description=_l("As French pages and e-mails show it, for example 2026 or Printemps 2027."),
+                          validators=[DataRequired(_l("Name the cycle in French.")), Length(max=80)])
     opens_on = DateField(_l("Nominations open on"), validators=[InputRequired(_l("Give the opening date."))])
     closes_on = DateField(_l("Nominations close on"), validators=[InputRequired(_l("Give the closing date."))])
-    members = SelectMultipleField(_l("Committee members"), coerce=int, widget=ListWidget(prefix_label=False),
+    members = SelectMultipleField(_l("Committee members"), coerce=number_choice, widget=ListWidget(prefix_label=False),
                                   option_widget=CheckboxInput(),
                                   validators=[InputRequired(_l("Choose at least one committee member."))])
-    chair = SelectField(_l("Chair"), coerce=int, validate_choice=True)
+    chair = SelectField(_l("Chair"), coerce=number_choice, validate_choice=True)
 
     def validate_closes_on(self, field) -> None:
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
@@ -40,16 +45,21 @@ class CycleForm(FlaskForm):
 class PersonForm(FlaskForm):
     """Names one person: to start a nomination, or to add them to a team."""
 
-    person = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=LARGEST_ID)])
-    revision = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=LARGEST_ID)])
+    person = BoundedNumberField(widget=HiddenInput(), lowest=1, validators=[InputRequired()])
+    revision = BoundedNumberField(widget=HiddenInput(), lowest=1, validators=[Optional()])
 
 
 class NominationForm(FlaskForm):
+    """The nominator's draft. Searching for another person, or adding one (`person`), sends the draft too, so
+    what was typed is saved rather than lost."""
+
     category = RadioField(_l("Category"), validate_choice=False)
     team_name = StringField(_l("Team name (for a team)"), validators=[Optional(), Length(max=120)])
     citation = TextAreaField(_l("Citation"), validators=[Length(max=20000)])
     revision = _revision()
-    action = SelectField(choices=[SelectChoice("save"), SelectChoice("submit")], validate_choice=True)
+    action = SelectField(choices=[SelectChoice("save"), SelectChoice("submit"), SelectChoice("search")],
+                         default="save", validate_choice=True)
+    person = BoundedNumberField(widget=HiddenInput(), lowest=1, validators=[Optional()])
 
     def __init__(self, *args, word_limit: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,9 +82,17 @@ class NominationForm(FlaskForm):
 
 
 class RevisionForm(FlaskForm):
-    """A change of state that needs only the revision the person saw (withdraw, shortlist)."""
+    """A change of state that needs only the revision the person saw (shortlist)."""
 
     revision = _revision()
+
+
+class WithdrawalForm(RevisionForm):
+    """Withdrawing is for good, so the nominator says they know it."""
+
+    confirm_withdrawal = BooleanField(
+        _l("I understand that a withdrawn nomination cannot be submitted again."),
+        validators=[DataRequired(_l("Tick the box to confirm that you want to withdraw this nomination for good."))])
 
 
 class ConflictForm(FlaskForm):
@@ -82,6 +100,9 @@ class ConflictForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
+    """The chair's decision is final and e-mailed at once: the chair confirms it, and confirms deciding a
+    nomination that no reviewer has scored (`scored` False)."""
+
     outcome = RadioField(_l("Decision"), choices=[SelectChoice("awarded", _l("Awarded")),
                                                   SelectChoice("not_awarded", _l("Not awarded"))],
                          validators=[InputRequired(_l("Choose awarded or not awarded."))])
@@ -89,7 +110,23 @@ class DecisionForm(FlaskForm):
                            description=_l("The nominator and the people nominated receive it by e-mail."),
                            validators=[DataRequired(_l("Give the reason for the decision.")), Length(max=500)],
                            render_kw={"rows": 3})
+    confirm_unscored = BooleanField(_l("No reviewer has scored this nomination. I mean to decide it without scores."))
+    confirm_decision = BooleanField(
+        _l("I understand that the decision is final and that the nominator and the people nominated are told by "
+           "e-mail at once."),
+        validators=[DataRequired(_l("Tick the box to confirm the decision: it cannot be changed afterwards."))])
     revision = _revision()
+
+    def __init__(self, *args, scored: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scored = scored
+        if scored:
+            del self.confirm_unscored
+
+    def validate_confirm_unscored(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("No reviewer has scored this nomination. Tick the box if you mean to decide "
+                                     "it without scores, or wait for the scores."))
 
 
 class ConsentForm(FlaskForm):
@@ -102,11 +139,14 @@ class ConsentForm(FlaskForm):
 def score_form(criteria: list[dict], scale: int, language: str, **kwargs) -> FlaskForm:
     """One required choice from 1 to the scale for each criterion of the rubric."""
     fields = {"revision": _revision()}
+    values = [str(value) for value in range(1, scale + 1)]
     for criterion in criteria:
+        title = criterion["title"][language]
+        missing = _("Score “%(criterion)s” from 1 to %(scale)d.", criterion=title, scale=scale)
         fields[f"criterion_{criterion['key']}"] = RadioField(
-            criterion["title"][language], description=criterion["guidance"][language],
-            choices=[SelectChoice(str(value)) for value in range(1, scale + 1)],
-            validators=[InputRequired(_l("Score this criterion."))])
+            title, description=criterion["guidance"][language],
+            choices=[SelectChoice(value) for value in values], validate_choice=False,
+            validators=[InputRequired(missing), AnyOf(values, message=missing)])
     return type("ScoreForm", (FlaskForm,), fields)(**kwargs)
 
 
@@ -116,4 +156,4 @@ def rubric_key(rubric: dict) -> str:
 
 
 def chosen_scores(form: FlaskForm, criteria: list[dict]) -> dict[str, int]:
-    return {criterion["key"]: int(form[f"criterion_{criterion['key']}"].data) for criterion in criteria}
+    return {criterion["key"]: parse_number(form[f"criterion_{criterion['key']}"].data) for criterion in criteria}

@@ -55,10 +55,10 @@ def _committee(chance: random.Random, chair: User, city: list[User], size: int) 
     return members
 
 
-def _cycle(programme: Programme, name: str, opens: date, closes: date, members: list[User],
+def _cycle(programme: Programme, names: tuple[str, str], opens: date, closes: date, members: list[User],
            division_id: int | None = None) -> Cycle:
-    cycle = Cycle(programme=programme, name=name, opens_on=opens, closes_on=closes, chair_id=members[0].id,
-                  definition=programme.definition, division_id=division_id,
+    cycle = Cycle(programme=programme, name_en=names[0], name_fr=names[1], opens_on=opens, closes_on=closes,
+                  chair_id=members[0].id, definition=programme.definition, division_id=division_id,
                   members=[CommitteeMember(user_id=person.id) for person in members])
     db.session.add(cycle)
     db.session.flush()
@@ -115,9 +115,12 @@ def load_recognition(chance: random.Random, today: date, city: list[User], chair
         return
     city_award = programmes["city-managers-award"]
     members = _committee(chance, chair, city, 3)
-    past = _cycle(city_award, str(today.year - 1), date(today.year - 1, 3, 1), date(today.year - 1, 5, 31), members)
-    review = _cycle(city_award, str(today.year), today - timedelta(days=120), today - timedelta(days=10), members)
-    upcoming = _cycle(city_award, str(today.year + 1), today - timedelta(days=5), today + timedelta(days=60), members)
+    past = _cycle(city_award, (str(today.year - 1),) * 2, date(today.year - 1, 3, 1), date(today.year - 1, 5, 31),
+                  members)
+    review = _cycle(city_award, (str(today.year),) * 2, today - timedelta(days=120), today - timedelta(days=10),
+                    members)
+    upcoming = _cycle(city_award, (str(today.year + 1),) * 2, today - timedelta(days=5), today + timedelta(days=60),
+                      members)
     eligible = [person for person in city if person.active and person.id not in {m.id for m in members}]
     for number in range(14):
         nominator, nominee = chance.sample(eligible, 2)
@@ -150,8 +153,8 @@ def load_recognition(chance: random.Random, today: date, city: list[User], chair
     if divisional is not None:
         lead_members = _committee(chance, chair, city, 2)
         own = [person for person in eligible if person.division_id == lead_division_id]
-        cycle = _cycle(divisional, "Fall " + str(today.year), today - timedelta(days=20), today + timedelta(days=25),
-                       lead_members, lead_division_id)
+        cycle = _cycle(divisional, (f"Fall {today.year}", f"Automne {today.year}"), today - timedelta(days=20),
+                       today + timedelta(days=25), lead_members, lead_division_id)
         for number in range(min(4, len(own) // 2)):
             nominator, nominee = chance.sample(own, 2)
             _nominate(chance, cycle, nominator, [nominee], NominationState.SUBMITTED,

@@ -63,7 +63,8 @@ class Cycle(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     division_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    name_fr: Mapped[str] = mapped_column(String(80))
     opens_on: Mapped[date]
     closes_on: Mapped[date]
     chair_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -100,8 +101,11 @@ class Cycle(db.Model):
     def can_manage(self, user) -> bool:
         return user.is_authenticated and user.can("recognition.manage")
 
+    def name(self, language: str) -> str:
+        return self.name_fr if language == "fr" else self.name_en
+
     def title(self, language: str) -> str:
-        return f"{self.definition['title'][language]} — {self.name}"
+        return f"{self.definition['title'][language]} — {self.name(language)}"
 
     def category(self, key: str) -> dict | None:
         return next((found for found in self.definition["categories"] if found["key"] == key), None)
@@ -205,6 +209,11 @@ class Nomination(db.Model):
 
     def can_decide(self, user, today: date, declared_conflict: bool = False) -> bool:
         return self.can_score(user, today, declared_conflict) and self.cycle.is_chair(user)
+
+    def can_consent(self, user) -> bool:
+        """Only the people named in an award choose whether its story is shown."""
+        return (user.is_authenticated and self.state is NominationState.AWARDED
+                and user.id in self.nominee_ids)
 
     def names(self) -> str:
         return ", ".join(nominee.user.full_name for nominee in self.nominees)

@@ -27,6 +27,9 @@ from .source import ProgrammeSource
 MOST_NOMINEES = 12
 CHANGED_MEANWHILE = _l("Someone else changed this nomination while you were looking at it. Nothing was saved: "
                        "here it is as it is now.")
+NOT_WITHDRAWABLE = _l("This nomination can no longer be withdrawn: its cycle has closed or it was decided.")
+NO_CONFLICT_HERE = _l("A conflict can be declared only on a nomination under review.")
+NOT_SHORTLISTABLE = _l("Only the chair can shortlist a submitted nomination, once the cycle has closed.")
 
 name_actions({
     "recognition.programme_sync": _l("Award programme loaded"),
@@ -47,6 +50,10 @@ name_actions({
 
 class Refused(Exception):
     """The change is not allowed as asked; the message says why, in the reader's language."""
+
+
+class Stale(Refused):
+    """The change was asked from a page that someone else's change has since made out of date."""
 
 
 @dataclass(frozen=True)
@@ -77,12 +84,19 @@ def sync_programmes(sources: list[ProgrammeSource]) -> list[ProgrammeSyncOutcome
 
 @dataclass(frozen=True)
 class CycleSettings:
-    name: str
+    """A cycle's name, dates and committee; a name given in English only is used in French as well."""
+
+    name_en: str
     opens_on: date
     closes_on: date
     member_ids: frozenset[int]
     chair_id: int
     division_id: int | None = None
+    name_fr: str | None = None
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {"en": self.name_en, "fr": self.name_fr or self.name_en}
 
 
 def _committee(settings: CycleSettings) -> list[User]:
@@ -101,30 +115,31 @@ def open_cycle(programme: Programme, settings: CycleSettings, steward: User) -> 
     if (programme.scope is Scope.DIVISION) != (settings.division_id is not None):
         raise Refused(_("Choose the division for a divisional programme, and none for a city-wide one."))
     people = _committee(settings)
-    cycle = Cycle(programme=programme, division_id=settings.division_id, name=settings.name,
+    cycle = Cycle(programme=programme, division_id=settings.division_id, name_en=settings.names["en"],
+                  name_fr=settings.names["fr"],
                   opens_on=settings.opens_on, closes_on=settings.closes_on, chair_id=settings.chair_id,
                   definition=programme.definition, opened_by_id=steward.id,
                   members=[CommitteeMember(user_id=person.id) for person in people])
     db.session.add(cycle)
     db.session.flush()
     record("recognition.cycle_open", f"cycle:{cycle.id}",
-           {"programme": programme.slug, "name": settings.name, "opens_on": settings.opens_on.isoformat(),
+           {"programme": programme.slug, "names": settings.names, "opens_on": settings.opens_on.isoformat(),
             "closes_on": settings.closes_on.isoformat(), "committee": sorted(settings.member_ids),
             "chair": settings.chair_id})
     return cycle
 
 
 def change_cycle(cycle: Cycle, settings: CycleSettings) -> None:
-    """Changes a cycle's name, dates and committee; its programme and division stay."""
+    """Changes a cycle's names, dates and committee; its programme and division stay."""
     people = _committee(settings)
-    cycle.name, cycle.opens_on, cycle.closes_on, cycle.chair_id = (settings.name, settings.opens_on,
-                                                                   settings.closes_on, settings.chair_id)
+    cycle.name_en, cycle.name_fr = settings.names["en"], settings.names["fr"]
+    cycle.opens_on, cycle.closes_on, cycle.chair_id = settings.opens_on, settings.closes_on, settings.chair_id
     kept = [member for member in cycle.members if member.user_id in settings.member_ids]
     cycle.members = kept + [CommitteeMember(user_id=person.id) for person in people
                             if person.id not in {member.user_id for member in kept}]
     db.session.flush()
     record("recognition.cycle_change", f"cycle:{cycle.id}",
-           {"name": settings.name, "opens_on": settings.opens_on.isoformat(),
+           {"names": settings.names, "opens_on": settings.opens_on.isoformat(),
             "closes_on": settings.closes_on.isoformat(), "committee": sorted(settings.member_ids),
             "chair": settings.chair_id})
 
@@ -136,12 +151,12 @@ def _flush(nomination: Nomination) -> None:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise Refused(str(CHANGED_MEANWHILE)) from None
+        raise Stale(str(CHANGED_MEANWHILE)) from None
 
 
 def _current(nomination: Nomination, seen_revision: int | None) -> None:
     if seen_revision is not None and seen_revision != nomination.revision:
-        raise Refused(str(CHANGED_MEANWHILE))
+        raise Stale(str(CHANGED_MEANWHILE))
 
 
 def nominee_problem(cycle: Cycle, nominator: User, person: User | None) -> str | None:
@@ -264,7 +279,7 @@ def submit_nomination(nomination: Nomination, seen_revision: int, today: date) -
 def withdraw_nomination(nomination: Nomination, user: User, seen_revision: int, today: date) -> None:
     _current(nomination, seen_revision)
     if not nomination.can_withdraw(user, today):
-        raise Refused(_("This nomination can no longer be withdrawn: its cycle has closed or it was decided."))
+        raise Refused(str(NOT_WITHDRAWABLE))
     nomination.state = NominationState.WITHDRAWN
     for nominee in nomination.nominees:
         nominee.withdrawn = True
@@ -295,7 +310,7 @@ def declared_conflict(nomination: Nomination, reviewer: User) -> bool:
 def declare_conflict(nomination: Nomination, reviewer: User, today: date) -> None:
     """The reviewer steps aside: the nomination leaves their list and their scores no longer count."""
     if nomination.state not in UNDER_REVIEW or not nomination.cycle.is_reviewer(reviewer):
-        raise Refused(_("A conflict can be declared only on a nomination under review."))
+        raise Refused(str(NO_CONFLICT_HERE))
     if declared_conflict(nomination, reviewer):
         return
     db.session.add(Conflict(nomination_id=nomination.id, reviewer_id=reviewer.id))
@@ -341,7 +356,7 @@ def shortlist_nomination(nomination: Nomination, chair: User, seen_revision: int
     _current(nomination, seen_revision)
     if nomination.state is not NominationState.SUBMITTED or not nomination.can_decide(
             chair, today, declared_conflict(nomination, chair)):
-        raise Refused(_("Only the chair can shortlist a submitted nomination, once the cycle has closed."))
+        raise Refused(str(NOT_SHORTLISTABLE))
     nomination.state = NominationState.SHORTLISTED
     _flush(nomination)
     record("recognition.nomination_shortlist", f"nomination:{nomination.id}", {"cycle": nomination.cycle_id})

@@ -201,7 +201,7 @@ def my_scores(nomination: Nomination, reviewer: User) -> dict[str, int]:
 class Story:
     id: int
     programme_title: dict
-    cycle_name: str
+    cycle_name: dict
     category: dict
     team_name: str | None
     names: str
@@ -212,7 +212,8 @@ class Story:
 
     def key(self) -> tuple:
         """Everything the showcase shows of the story, for the key of its kept list."""
-        return (self.id, tuple(self.programme_title.items()), self.cycle_name, tuple(self.category.items()),
+        return (self.id, tuple(self.programme_title.items()), tuple(self.cycle_name.items()),
+                tuple(self.category.items()),
                 self.team_name, self.names, tuple(self.divisions.items()), self.citation, self.language,
                 self.decided_at)
 
@@ -269,8 +270,9 @@ def showcase_choices(definitions: list[ProgrammeDefinition]) -> tuple[list[Divis
 
 
 def _stories_statement(by_division: bool, by_category: bool, by_year: bool):
-    query = (select(_NOMINATIONS.id, _CYCLES.programme_id, _CYCLES.name, _NOMINATIONS.category_key,
-                    _NOMINATIONS.team_name, _NOMINATIONS.citation, _NOMINATIONS.language, _NOMINATIONS.decided_at)
+    query = (select(_NOMINATIONS.id, _CYCLES.programme_id, _CYCLES.name_en, _CYCLES.name_fr,
+                    _NOMINATIONS.category_key, _NOMINATIONS.team_name, _NOMINATIONS.citation, _NOMINATIONS.language,
+                    _NOMINATIONS.decided_at)
              .join_from(Nomination.__table__, Cycle.__table__, _CYCLES.id == _NOMINATIONS.cycle_id)
              .where(_NOMINATIONS.story_published.is_(True)))
     if by_division:
@@ -319,7 +321,8 @@ def stories(chosen: ShowcaseFilter, page: int, per_page: int,
         named = people[row.id]
         divisions = {language: ", ".join(dict.fromkeys(person[index] for person in named if person[index]))
                      for language, index in (("en", 1), ("fr", 2))}
-        found.append(Story(row.id, definition.get("title", {}), row.name, category["title"] if category else {},
+        found.append(Story(row.id, definition.get("title", {}), {"en": row.name_en, "fr": row.name_fr},
+                           category["title"] if category else {},
                            row.team_name, ", ".join(person[0] for person in named), divisions, row.citation,
                            row.language, row.decided_at))
     return found, len(rows) > per_page

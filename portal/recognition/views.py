@@ -1,8 +1,9 @@
 from datetime import MAXYEAR, MINYEAR, date, datetime
 from typing import NamedTuple
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
@@ -16,14 +17,15 @@ from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
 from ..fragments import render_part, render_part_made
+from ..numbers import number_or_none
 from ..pagination import requested_page
 from ..security import found_and_allowed, requires
 from . import operations, queries
 from .citation import word_count
 from .forms import (ConflictForm, ConsentForm, CycleForm, DecisionForm, NominationForm, PersonForm, RevisionForm,
-                    chosen_scores, rubric_key, score_form)
-from .models import SEEN_BY_COMMITTEE, NominationState, Scope
-from .operations import Refused
+                    WithdrawalForm, chosen_scores, rubric_key, score_form)
+from .models import SEEN_BY_COMMITTEE, UNDER_REVIEW, NominationState, Scope
+from .operations import Refused, Stale
 
 bp = Blueprint("recognition", __name__)
 LONGEST_SEARCH = 100
@@ -33,8 +35,9 @@ def _search_text() -> str:
     return (request.args.get("q") or "").strip()[:LONGEST_SEARCH]
 
 
-def _colleagues(text: str) -> list:
-    return find_colleagues(text) if searchable(text) else []
+def _colleagues(text: str, division_id: int | None) -> list:
+    """Staff whose name starts as typed: only the division's staff for a divisional programme's cycle."""
+    return find_colleagues(text, division_id=division_id) if searchable(text) else []
 
 
 @bp.route("/recognition/")
@@ -56,9 +59,10 @@ def _cycle(cycle_id: int):
 def nominate(cycle_id: int):
     cycle = _cycle(cycle_id)
     text = _search_text()
-    return render_template("recognition/nominate.html", cycle=cycle, text=text, found=_colleagues(text),
-                           searched=bool(text), language=reader_language(),
-                           is_open=cycle.is_open(date.today()))
+    too_short = bool(text) and not searchable(text)
+    return render_template("recognition/nominate.html", cycle=cycle, text=text,
+                           found=_colleagues(text, cycle.division_id), searched=bool(text),
+                           too_short=too_short, language=reader_language(), is_open=cycle.is_open(date.today()))
 
 
 @bp.route("/recognition/cycles/<int:cycle_id>/nominations", methods=["POST"])
@@ -80,8 +84,16 @@ def start(cycle_id: int):
     return redirect(url_for("recognition.nomination", nomination_id=nomination.id))
 
 
+def _confidential(found, allowed):
+    """A nomination the reader may act on. One they may not see answers exactly as one that does not exist, so no
+    address tells anyone that a nomination exists, or whom it names."""
+    if found is None or not allowed(found):
+        abort(404)
+    return found
+
+
 def _visible(found, declared: bool):
-    return found_and_allowed(found, lambda nomination: nomination.can_view(current_user, declared))
+    return _confidential(found, lambda nomination: nomination.can_view(current_user, declared))
 
 
 def _nomination(nomination_id: int):
@@ -99,7 +111,8 @@ def _nomination_form(nomination, language: str, **kwargs) -> NominationForm:
 
 
 def _score_fields(nomination, rubric: dict, language: str, score=None) -> Markup:
-    """The rubric's choices: drawn from a refused form as it was sent, or kept for the rubric and the saved scores."""
+    """The rubric's choices: drawn from a refused form as it was sent, or kept for the rubric, the reviewer and
+    their saved scores."""
     if score is not None:
         return Markup(render_template("recognition/_score_fields.html", score=score, rubric=rubric))
     saved = queries.my_scores(nomination, current_user)
@@ -108,14 +121,20 @@ def _score_fields(nomination, rubric: dict, language: str, score=None) -> Markup
         chosen = {f"criterion_{key}": str(value) for key, value in saved.items()}
         return {"rubric": rubric, "score": score_form(rubric["criteria"], rubric["scale"], language, data=chosen)}
 
-    return render_part_made("recognition/_score_fields.html", (rubric_key(rubric), tuple(sorted(saved.items()))),
-                            drawn)
+    return render_part_made("recognition/_score_fields.html",
+                            (rubric_key(rubric), current_user.id, tuple(sorted(saved.items()))), drawn)
 
 
-def _decision_fields(decision=None) -> Markup:
+def _scored(nomination) -> bool:
+    return nomination.reviewer_count > 0
+
+
+def _decision_fields(nomination, decision=None) -> Markup:
     if decision is not None:
         return Markup(render_template("recognition/_decision_fields.html", decision=decision))
-    return render_part_made("recognition/_decision_fields.html", (), lambda: {"decision": DecisionForm(formdata=None)})
+    scored = _scored(nomination)
+    return render_part_made("recognition/_decision_fields.html", (scored,),
+                            lambda: {"decision": DecisionForm(formdata=None, scored=scored)})
 
 
 class Facts(NamedTuple):
@@ -144,7 +163,8 @@ def _facts(nomination, nominees: list, category: dict | None, reviewing: bool, l
     return render_part("recognition/_facts.html", facts, facts=facts, language=language)
 
 
-def _nomination_page(nomination, declared: bool, form=None, score=None, decision=None):
+def _nomination_page(nomination, declared: bool, form=None, score=None, decision=None, withdrawal=None,
+                     text: str | None = None):
     """The nomination as its reader may use it: the nominator's draft form, or the committee's review."""
     today, language = date.today(), reader_language()
     editing = nomination.can_edit(current_user, today)
@@ -155,19 +175,26 @@ def _nomination_page(nomination, declared: bool, form=None, score=None, decision
             "revision": nomination.revision, "action": "save"})
     scoring = nomination.can_score(current_user, today, declared)
     deciding = nomination.can_decide(current_user, today, declared)
-    text = _search_text() if editing else ""
-    status = 422 if any(part is not None and part.errors for part in (form, score, decision)) else 200
+    can_withdraw = nomination.can_withdraw(current_user, today)
+    if can_withdraw and withdrawal is None:
+        withdrawal = WithdrawalForm(formdata=None, data={"revision": nomination.revision})
+    if text is None:
+        text = _search_text() if editing else ""
+    searched = bool(text)
+    too_short = searched and not searchable(text)
+    status = 422 if any(part is not None and part.errors for part in (form, score, decision, withdrawal)) else 200
     nominees = queries.nominees_shown(nomination)
     category = nomination.cycle.category(nomination.category_key) if nomination.category_key else None
     reviewing = nomination.cycle.is_reviewer(current_user)
     return render_template(
         "recognition/nomination.html", nomination=nomination, language=language, editing=editing, form=form,
-        score=score, decision=decision, nominees=nominees,
+        score=score, decision=decision, withdrawal=withdrawal, nominees=nominees,
         facts=_facts(nomination, nominees, category, reviewing, language),
         score_fields=_score_fields(nomination, rubric, language, score) if scoring else None,
-        decision_fields=_decision_fields(decision) if deciding else None,
-        can_withdraw=nomination.can_withdraw(current_user, today),
-        text=text, found=_colleagues(text), searched=bool(text), rubric=rubric, reviewing=reviewing,
+        decision_fields=_decision_fields(nomination, decision) if deciding else None,
+        scored=_scored(nomination), can_withdraw=can_withdraw, text=text,
+        found=_colleagues(text, nomination.cycle.division_id),
+        searched=searched, too_short=too_short, rubric=rubric, reviewing=reviewing,
         cycle_closed=nomination.cycle.is_closed(today),
         words=word_count(form.citation.data) if form is not None else 0), status
 
@@ -191,19 +218,26 @@ def _refused(nomination_id: int, refusal: Refused):
     return redirect(url_for("recognition.nomination", nomination_id=nomination_id))
 
 
+NOT_EDITABLE = _l("Only the nominator can change a draft, while its cycle is open.")
+
+
+def _posted_search() -> str:
+    return (request.form.get("q") or "").strip()[:LONGEST_SEARCH]
+
+
 @bp.route("/recognition/nominations/<int:nomination_id>", methods=["POST"])
 @requires("recognition.nominate")
 def save(nomination_id: int):
     found, declared = _nomination(nomination_id)
-    form = _nomination_form(found, reader_language())
-    if not found.can_edit(current_user, date.today()):
-        return _refused(nomination_id, Refused(_("Only the nominator can change a draft, while its cycle is open.")))
-    if not form.validate_on_submit():
-        return _nomination_page(found, declared, form=form)
     today = date.today()
+    if not found.can_edit(current_user, today):
+        return _refused(nomination_id, Refused(str(NOT_EDITABLE)))
+    form = _nomination_form(found, reader_language())
+    if not form.validate_on_submit():
+        return _nomination_page(found, declared, form=form, text=_posted_search())
     try:
-        operations.save_draft(found, form.category.data or None, (form.team_name.data or "").strip(), form.citation.data,
-                              form.revision.data, today)
+        operations.save_draft(found, form.category.data or None, (form.team_name.data or "").strip(),
+                              form.citation.data, form.revision.data, today)
         if form.action.data == "submit":
             operations.submit_nomination(found, found.revision, today)
     except Refused as refusal:
@@ -212,6 +246,10 @@ def save(nomination_id: int):
     if form.action.data == "submit":
         flash(_("Your nomination was submitted. The committee will review it after the cycle closes."), "success")
         return redirect(url_for("recognition.index"))
+    if form.action.data == "search":
+        flash(_("Your draft was saved, so what you typed is kept while you add people."), "success")
+        return redirect(url_for("recognition.nomination", nomination_id=nomination_id, q=_posted_search() or None,
+                                _anchor="add-person"))
     flash(_("Your draft was saved. Come back to it at any time while the cycle is open."), "success")
     return redirect(url_for("recognition.nomination", nomination_id=nomination_id))
 
@@ -219,22 +257,38 @@ def save(nomination_id: int):
 @bp.route("/recognition/nominations/<int:nomination_id>/nominees", methods=["POST"])
 @requires("recognition.nominate")
 def add_nominee(nomination_id: int):
-    found, _declared = _nomination(nomination_id)
-    form = PersonForm()
-    if not form.validate_on_submit() or form.revision.data is None:
+    """Adds the person chosen in the search results, saving the draft sent with them."""
+    found, declared = _nomination(nomination_id)
+    today = date.today()
+    if not found.can_edit(current_user, today):
+        return _refused(nomination_id, Refused(str(NOT_EDITABLE)))
+    form = _nomination_form(found, reader_language())
+    if not form.validate_on_submit():
+        return _nomination_page(found, declared, form=form, text=_posted_search())
+    if form.person.data is None:
         return _refused(nomination_id, Refused(_("Choose the person to add from the search results.")))
+    person = db.session.get(User, form.person.data)
     try:
-        operations.add_nominee(found, db.session.get(User, form.person.data), form.revision.data, date.today())
-    except Refused as refusal:
+        operations.add_nominee(found, person, form.revision.data, today)
+        operations.save_draft(found, form.category.data or None, (form.team_name.data or "").strip(),
+                              form.citation.data, found.revision, today)
+    except Stale as refusal:
         return _refused(nomination_id, refusal)
+    except Refused as refusal:
+        db.session.rollback()
+        form.form_errors.append(str(refusal))
+        return _nomination_page(found, declared, form=form, text=_posted_search())
     db.session.commit()
-    return redirect(url_for("recognition.nomination", nomination_id=nomination_id))
+    flash(_("%(name)s was added, and your draft was saved.", name=person.full_name), "success")
+    return redirect(url_for("recognition.nomination", nomination_id=nomination_id, _anchor="people"))
 
 
 @bp.route("/recognition/nominations/<int:nomination_id>/nominees/remove", methods=["POST"])
 @requires("recognition.nominate")
 def remove_nominee(nomination_id: int):
     found, _declared = _nomination(nomination_id)
+    if not found.can_edit(current_user, date.today()):
+        return _refused(nomination_id, Refused(str(NOT_EDITABLE)))
     form = PersonForm()
     if not form.validate_on_submit() or form.revision.data is None:
         return _refused(nomination_id, Refused(_("This form expired. Try again.")))
@@ -249,11 +303,13 @@ def remove_nominee(nomination_id: int):
 @bp.route("/recognition/nominations/<int:nomination_id>/withdraw", methods=["POST"])
 @requires("recognition.nominate")
 def withdraw(nomination_id: int):
-    found, _declared = _nomination(nomination_id)
-    form = RevisionForm()
+    found, declared = _nomination(nomination_id)
+    if not found.can_withdraw(current_user, date.today()):
+        return _refused(nomination_id, Refused(str(operations.NOT_WITHDRAWABLE)))
+    form = WithdrawalForm()
+    if not form.validate_on_submit():
+        return _nomination_page(found, declared, withdrawal=form)
     try:
-        if not form.validate_on_submit():
-            raise Refused(_("This form expired. Try again."))
         operations.withdraw_nomination(found, current_user, form.revision.data, date.today())
     except Refused as refusal:
         return _refused(nomination_id, refusal)
@@ -288,6 +344,8 @@ def score(nomination_id: int):
 @requires("recognition.review")
 def conflict(nomination_id: int):
     found, _declared = _nomination(nomination_id)
+    if found.state not in UNDER_REVIEW or not found.cycle.is_reviewer(current_user):
+        return _refused(nomination_id, Refused(str(operations.NO_CONFLICT_HERE)))
     if not ConflictForm().validate_on_submit():
         return _refused(nomination_id, Refused(_("This form expired. Try again.")))
     try:
@@ -302,7 +360,9 @@ def conflict(nomination_id: int):
 @bp.route("/recognition/nominations/<int:nomination_id>/shortlist", methods=["POST"])
 @requires("recognition.review")
 def shortlist(nomination_id: int):
-    found, _declared = _nomination(nomination_id)
+    found, declared = _nomination(nomination_id)
+    if found.state is not NominationState.SUBMITTED or not found.can_decide(current_user, date.today(), declared):
+        return _refused(nomination_id, Refused(str(operations.NOT_SHORTLISTABLE)))
     form = RevisionForm()
     try:
         if not form.validate_on_submit():
@@ -319,7 +379,7 @@ def shortlist(nomination_id: int):
 @requires("recognition.review")
 def decide(nomination_id: int):
     found, declared = _nomination(nomination_id)
-    form = DecisionForm()
+    form = DecisionForm(scored=_scored(found))
     if form.revision.data is not None and form.revision.data != found.revision:
         return _refused(nomination_id, Refused(str(operations.CHANGED_MEANWHILE)))
     if not found.can_decide(current_user, date.today(), declared):
@@ -347,8 +407,7 @@ def my_awards():
 @bp.route("/recognition/awards/<int:nomination_id>/consent", methods=["POST"])
 @requires("recognition.nominate")
 def consent(nomination_id: int):
-    found = found_and_allowed(queries.nomination(nomination_id),
-                              lambda award: current_user.id in award.nominee_ids)
+    found = _confidential(queries.nomination(nomination_id), lambda award: award.can_consent(current_user))
     form = ConsentForm()
     if not form.validate_on_submit():
         flash(_("Choose yes or no."), "error")
@@ -369,8 +428,7 @@ STORIES_PER_PAGE = 20
 
 
 def _whole_number(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+    return number_or_none(request.args.get(name))
 
 
 @bp.route("/recognition/showcase")
@@ -434,8 +492,9 @@ def cycles():
 
 
 def _settings(form: CycleForm, division_id: int | None) -> operations.CycleSettings:
-    return operations.CycleSettings(form.name.data.strip(), form.opens_on.data, form.closes_on.data,
-                                    frozenset(form.members.data), form.chair.data, division_id)
+    return operations.CycleSettings(form.name_en.data.strip(), form.opens_on.data, form.closes_on.data,
+                                    frozenset(form.members.data), form.chair.data, division_id,
+                                    form.name_fr.data.strip())
 
 
 @bp.route("/recognition/cycles/new", methods=["GET", "POST"])
@@ -461,7 +520,8 @@ def open_cycle():
 def change_cycle(cycle_id: int):
     cycle = found_and_allowed(queries.cycle(cycle_id), lambda found: found.can_manage(current_user))
     form = _cycle_form(data=None if request.method == "POST" else {
-        "programme": cycle.programme_id, "division": cycle.division_id or 0, "name": cycle.name,
+        "programme": cycle.programme_id, "division": cycle.division_id or 0, "name_en": cycle.name_en,
+        "name_fr": cycle.name_fr,
         "opens_on": cycle.opens_on, "closes_on": cycle.closes_on, "members": sorted(cycle.member_ids),
         "chair": cycle.chair_id})
     del form.programme, form.division

@@ -198,7 +198,7 @@ def test_withdrawn_until_the_cycle_closes(app, client, city):
     sign_in(client, nominator)
     path = f"/recognition/nominations/{ids['nomination']}"
     revision = nomination_row(app, ids["nomination"])[3]
-    post_form(client, f"{path}/withdraw", {"revision": revision}, token_from=path)
+    post_form(client, f"{path}/withdraw", {"revision": revision, "confirm_withdrawal": "y"}, token_from=path)
     assert nomination_row(app, ids["nomination"])[0] == "withdrawn"
 
 
@@ -213,7 +213,8 @@ def test_not_withdrawn_once_the_cycle_has_closed(app, client, city):
     with app.app_context():
         db.session.get(Cycle, ids["open_cycle"]).closes_on = date.today() - timedelta(days=1)
         db.session.commit()
-    response = post_form(client, f"{path}/withdraw", {"revision": revision}, token_from=path, follow_redirects=True)
+    response = post_form(client, f"{path}/withdraw", {"revision": revision, "confirm_withdrawal": "y"},
+                         token_from=path, follow_redirects=True)
     assert any("can no longer be withdrawn" in message for message in messages(response))
     assert nomination_row(app, ids["nomination"])[0] == "submitted"
 
@@ -233,7 +234,7 @@ def test_confidential_to_nominator_committee_and_administrators(app, client, fac
     for outsider in outsiders:
         client = app.test_client()
         sign_in(client, outsider)
-        assert client.get(f"/recognition/nominations/{others}").status_code == 403
+        assert client.get(f"/recognition/nominations/{others}").status_code == 404
         assert client.get(f"/recognition/nominations/{others + 1000}").status_code == 404
         assert client.get(f"/recognition/review/{ids['closed_cycle']}").status_code == 403
         for listing in ("/recognition/", "/recognition/showcase", "/recognition/awards"):
@@ -242,7 +243,7 @@ def test_confidential_to_nominator_committee_and_administrators(app, client, fac
     client = app.test_client()
     sign_in(client, admin)
     assert "Made the permit form simple" in client.get(f"/recognition/nominations/{others}").get_data(as_text=True)
-    assert client.get(f"/recognition/nominations/{ids['nomination']}").status_code == 403
+    assert client.get(f"/recognition/nominations/{ids['nomination']}").status_code == 404
 
 
 def reviewer_of(app, ids):
@@ -277,7 +278,7 @@ def test_a_committee_view_is_audited_and_own_division_is_a_conflict(app, client,
         from portal.auth.queries import division_by_code
         person.division_id = division_by_code("PFR").id
         db.session.commit()
-    assert client.get(f"/recognition/nominations/{ids['others_nomination']}").status_code == 403
+    assert client.get(f"/recognition/nominations/{ids['others_nomination']}").status_code == 404
     assert "Noa Nominee" not in client.get(f"/recognition/review/{ids['closed_cycle']}").get_data(as_text=True)
 
 
@@ -299,7 +300,7 @@ def test_a_reviewer_in_a_nominees_division_may_not_open_the_nomination(app, clie
                            .values(division_id=division_id))
         db.session.get(User, reviewer).division_id = division_id
         db.session.commit()
-    assert client.get(path).status_code == 403
+    assert client.get(path).status_code == 404
     assert "Noa Nominee" not in client.get(f"/recognition/review/{ids['closed_cycle']}").get_data(as_text=True)
 
 
@@ -365,7 +366,7 @@ def test_scores_combine_by_weight_and_a_declared_conflict_removes_them(app, clie
     partial = score(client, ids["others_nomination"], dict(zip(RUBRIC[:3], (5, 3, 1))))
     assert partial.status_code == 422
     refused = page(partial)
-    assert "Score this criterion." in refused.select_one(".error-summary").get_text()
+    assert "Score “Collaboration and lasting change” from 1 to 5." in refused.select_one(".error-summary").get_text()
     assert refused.select_one("input[name=criterion_impact][value='5']").has_attr("checked")
     with app.app_context():
         from portal.recognition.models import Score
@@ -374,10 +375,10 @@ def test_scores_combine_by_weight_and_a_declared_conflict_removes_them(app, clie
     assert score(client, ids["others_nomination"], dict(zip(RUBRIC, (5, 3, 1, 1)))).status_code == 302
     listed = page(client.get(f"/recognition/review/{ids['closed_cycle']}")).select_one("tbody tr")
     cells = [cell.get_text(strip=True) for cell in listed.find_all(["td", "th"])]
-    assert cells[4:7] == ["60", "1", "scored"]
+    assert cells[2:5] == ["60", "1", "scored"]
     path = f"/recognition/nominations/{ids['others_nomination']}"
     post_form(client, f"{path}/conflict", {}, token_from=path)
-    assert client.get(path).status_code == 403
+    assert client.get(path).status_code == 404
     with app.app_context():
         from portal.recognition.models import Nomination, Score
 
@@ -402,18 +403,21 @@ def test_the_review_list_ranks_by_combined_score_with_unscored_last_page_after_p
     shown = []
     for number in (1, 2):
         rows = page(client.get(f"/recognition/review/{ids['closed_cycle']}?page={number}")).select("tbody tr")
-        shown += [(row.find("th").get_text(strip=True), row.find_all("td")[0].get_text(strip=True)) for row in rows]
+        shown += [(row.find("th").a.get_text(strip=True), row.find_all("td")[0].get_text(strip=True)) for row in rows]
     assert [team for team, _rank in shown] == ["Team eighty", "Team sixty A", "Team sixty B", "Team twelve",
                                                "Noa Nominee", "Team unscored"]
     assert [rank for _team, rank in shown] == ["1", "2", "3", "4", "5", "6"]
 
 
-def decide(client, nomination_id, outcome, reason, revision=None):
+def decide(client, nomination_id, outcome, reason, revision=None, **confirmations):
+    """The chair's decision, confirmed (and confirmed although nobody scored it) unless told otherwise."""
     path = f"/recognition/nominations/{nomination_id}"
     soup = page(client.get(path))
     revision = revision or soup.select_one("form[action$='/decision'] input[name=revision]")["value"]
-    return post_form(client, f"{path}/decision", {"outcome": outcome, "reason": reason, "revision": revision},
-                     token_from=path, follow_redirects=True)
+    confirmed = {"confirm_decision": "y", "confirm_unscored": "y", **confirmations}
+    data = {"outcome": outcome, "reason": reason, "revision": revision,
+            **{name: value for name, value in confirmed.items() if value is not None}}
+    return post_form(client, f"{path}/decision", data, token_from=path, follow_redirects=True)
 
 
 def test_the_chair_decides_once_and_a_stale_page_is_refused(app, client, city):
