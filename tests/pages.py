@@ -120,6 +120,8 @@ PAGES = [
     Page("/public/fr/", ANYONE, language="fr"),
     Page("/public/fr/promise", ANYONE, language="fr"),
     Page("/public/fr/code-of-conduct", ANYONE, language="fr"),
+    Page("/public/en/privacy", ANYONE, language="en"),
+    Page("/public/fr/accessibility", ANYONE, language="fr"),
 ]
 
 NOT_PAGES = {"static": "files, not pages"}

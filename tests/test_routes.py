@@ -35,7 +35,7 @@ def test_public_routes_are_the_expected_few(app):
                     if PUBLIC in declared_permissions(app.view_functions[rule.endpoint]))
     assert public == ["auth.forgot_password", "auth.login", "auth.reset_password", "auth.set_language",
                       "home.healthz", "learning.verify", "learning.verify_code", "pages.accessibility", "pages.help_page", "pages.privacy", "public.document",
-                      "public.index", "public.languages", "static"]
+                      "public.index", "public.information", "public.languages", "static"]
 
 
 def test_every_get_route_has_a_row_in_the_page_table(app):

@@ -1,11 +1,14 @@
 """The Service Promise and the Code of Conduct for the public: open, cacheable pages in English and French,
 and the same pages as static files (public_export.py)."""
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-from flask import Blueprint, make_response, render_template, url_for
+from flask import Blueprint, current_app, make_response, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..content import INFORMATION_PAGES, InformationPage, load_information_page
 from ..security import PUBLIC, requires, shared_cache
 from . import queries
 from .models import DocumentKind
@@ -16,6 +19,7 @@ LANGUAGES = {"en": "English", "fr": "Français"}
 DOCUMENTS = (DocumentKind.PROMISE, DocumentKind.CODE_OF_CONDUCT)
 LANGUAGE = f"<any({', '.join(LANGUAGES)}):lang>"
 DOCUMENT = f"<any({', '.join(repr(kind.value) for kind in DOCUMENTS)}):kind>"
+INFORMATION = f"<any({', '.join(INFORMATION_PAGES)}):slug>"
 MAX_AGE = 3600
 
 
@@ -33,6 +37,12 @@ class Links:
             return url_for("public.document", lang=lang, kind=kind.value)
         return url_for("public.index", lang=lang) if lang else url_for("public.languages")
 
+    def information(self, lang: str, slug: str) -> str:
+        """The help page, the privacy notice or the accessibility statement, in the public pages' layout."""
+        if self.up is not None:
+            return f"{self.up}{lang}/{slug}.html"
+        return url_for("public.information", lang=lang, slug=slug)
+
     def static(self, filename: str) -> str:
         return url_for("static", filename=filename) if self.up is None else f"{self.up}static/{filename}"
 
@@ -48,6 +58,7 @@ class LanguageChoice:
     portal: str
     heading: str
     skip: str
+    information: tuple[tuple[str, str], ...]
 
 
 def published() -> dict[DocumentKind, PublishedVersion]:
@@ -58,7 +69,8 @@ def published() -> dict[DocumentKind, PublishedVersion]:
 
 def _render(template: str, lang: str, links: Links, **context) -> str:
     with force_locale(f"{lang}_CA"):
-        return render_template(template, lang=lang, links=links, languages=LANGUAGES, **context)
+        return render_template(template, lang=lang, links=links, languages=LANGUAGES,
+                               information_titles=information_titles, **context)
 
 
 def render_languages(links: Links) -> str:
@@ -67,7 +79,8 @@ def render_languages(links: Links) -> str:
     for lang, name in LANGUAGES.items():
         with force_locale(f"{lang}_CA"):
             choices.append(LanguageChoice(lang, name, _("City of Toronto"), _("Service Promise Portal"),
-                                          _("Our service commitments"), _("Skip to main content")))
+                                          _("Our service commitments"), _("Skip to main content"),
+                                          information_titles()))
     return _render("public/languages.html", "en", links, choices=choices)
 
 
@@ -78,6 +91,21 @@ def render_index(lang: str, versions: dict[DocumentKind, PublishedVersion], link
 def render_document(lang: str, version: PublishedVersion, links: Links) -> str:
     return _render("public/document.html", lang, links, kind=version.kind, version=version,
                    text=version.text(lang))
+
+
+def information_titles() -> tuple[tuple[str, str], ...]:
+    """Each information page with its link text in the current language, as every page's footer lists them."""
+    return (("help", _("Help")), ("privacy", _("Privacy notice")), ("accessibility", _("Accessibility")))
+
+
+@cache
+def _information_page(content_dir: Path, slug: str, lang: str) -> InformationPage:
+    return load_information_page(content_dir, slug, lang)
+
+
+def render_information(lang: str, slug: str, links: Links) -> str:
+    page = _information_page(Path(current_app.config["CONTENT_DIR"]), slug, lang)
+    return _render("public/information.html", lang, links, kind=None, slug=slug, page=page)
 
 
 def _not_published(lang: str, kind: DocumentKind | None = None):
@@ -117,3 +145,10 @@ def document(lang: str, kind: str):
     if version is None:
         return _not_published(lang, wanted)
     return _tagged(render_document(lang, version, SERVED))
+
+
+@bp.route(f"/{LANGUAGE}/{INFORMATION}")
+@requires(PUBLIC)
+@shared_cache(MAX_AGE)
+def information(lang: str, slug: str):
+    return _tagged(render_information(lang, slug, SERVED))

@@ -3,7 +3,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from .public import DOCUMENTS, LANGUAGES, Links, published, render_document, render_index, render_languages
+from ..content import INFORMATION_PAGES
+from .public import (DOCUMENTS, LANGUAGES, Links, published, render_document, render_index, render_information,
+                     render_languages)
 
 STYLESHEETS = ("css/portal.css",)
 
@@ -13,7 +15,8 @@ class ExportRefused(Exception):
 
 
 def export_public(directory: Path) -> list[Path]:
-    """Writes the language chooser, each language's list and documents, and their stylesheets; returns the files.
+    """Writes the language chooser, each language's list, documents and information pages (help, privacy notice,
+    accessibility statement), and their stylesheets; returns the files.
 
     Every page is rendered before the first file is written, so a refusal leaves the directory as it was."""
     if directory.exists() and not directory.is_dir():
@@ -29,6 +32,8 @@ def export_public(directory: Path) -> list[Path]:
             files[Path(lang, "index.html")] = render_index(lang, versions, Links("../")).encode()
             for kind in DOCUMENTS:
                 files[Path(lang, f"{kind.value}.html")] = render_document(lang, versions[kind], Links("../")).encode()
+            for slug in INFORMATION_PAGES:
+                files[Path(lang, f"{slug}.html")] = render_information(lang, slug, Links("../")).encode()
     for stylesheet in STYLESHEETS:
         files[Path("static", stylesheet)] = Path(current_app.static_folder, stylesheet).read_bytes()
     for name, data in files.items():

@@ -3,6 +3,7 @@ and the same pages exported as static files."""
 import pytest
 from bs4 import BeautifulSoup
 
+from portal.content import load_information_page
 from tests.conftest import page, sign_in
 
 DOCUMENTS = [
@@ -102,7 +103,8 @@ def test_export_writes_static_bilingual_pages(cli, content, tmp_path):
     result = cli("content", "export-public", target)
     assert result.exit_code == 0, result.output
     expected = {"index.html", "static/css/portal.css"} | {
-        f"{lang}/{name}.html" for lang in ("en", "fr") for name in ("index", "promise", "code-of-conduct")}
+        f"{lang}/{name}.html" for lang in ("en", "fr")
+        for name in ("index", "promise", "code-of-conduct", "help", "privacy", "accessibility")}
     assert {str(path.relative_to(target)) for path in target.rglob("*") if path.is_file()} == expected
     assert all(name in result.output for name in expected)
 
@@ -117,8 +119,8 @@ def test_export_writes_static_bilingual_pages(cli, content, tmp_path):
         exported = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         for address in [tag["href"] for tag in exported.find_all(href=True)] + [tag["src"] for tag in
                                                                                  exported.find_all(src=True)]:
-            assert not address.startswith(("/", "http:", "https:")), (path, address)
-            if not address.startswith(("#", "data:")):
+            assert not address.startswith(("/", "http:", "http://localhost")), (path, address)
+            if not address.startswith(("#", "data:", "mailto:", "https:")):
                 assert (path.parent / address).resolve().is_file(), (path, address)
 
 
@@ -141,3 +143,41 @@ def test_export_refuses_before_anything_is_published(cli, tmp_path):
     result = cli("content", "export-public", tmp_path / "public")
     assert result.exit_code != 0 and "not published yet" in result.output
     assert not (tmp_path / "public").exists()
+
+
+INFORMATION = {"en": ["Help", "Privacy notice", "Accessibility"], "fr": ["Aide", "Avis de confidentialité",
+                                                                         "Accessibilité"]}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_public_page_links_help_privacy_and_accessibility_in_its_own_language(app, client, content, lang):
+    """As every page of the portal does, in the page's language, at addresses that are public and cacheable too."""
+    wanted = list(zip(("help", "privacy", "accessibility"), INFORMATION[lang]))
+    for address in (f"/public/{lang}/", f"/public/{lang}/promise", f"/public/{lang}/code-of-conduct",
+                    f"/public/{lang}/privacy"):
+        footer = page(client.get(address)).find("footer")
+        links = [(link.get_text(strip=True), link["href"]) for link in footer.find_all("a")][1:]
+        assert links == [(title, f"/public/{lang}/{slug}") for slug, title in wanted], address
+    chooser = page(client.get("/public/")).find("footer")
+    assert [(link.get_text(strip=True), link["href"]) for link in chooser.find_all("a", hreflang=lang)] == [
+        (title, f"/public/{lang}/{slug}") for slug, title in wanted]
+    for slug, title in wanted:
+        response = client.get(f"/public/{lang}/{slug}")
+        assert response.status_code == 200
+        assert response.cache_control.public and "Set-Cookie" not in response.headers and response.headers["ETag"]
+        soup = page(response)
+        shown = load_information_page(app.config["CONTENT_DIR"], slug, lang)
+        assert soup.html["lang"] == lang and soup.h1.get_text(strip=True) == shown.title
+        assert soup.find("a", attrs={"aria-current": "page"}).get_text(strip=True) == title
+        assert soup.select_one("article.page-body h2")
+        other = "fr" if lang == "en" else "en"
+        assert soup.find("a", attrs={"hreflang": other})["href"] == f"/public/{other}/{slug}"
+        nothing_about_staff(soup)
+
+
+def test_a_signed_in_reader_gets_the_same_information_page(client, factory, content):
+    sign_in(client, factory.user(name="Zoë Quillfeather", language="en"))
+    response = client.get("/public/fr/accessibility")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert "Quillfeather" not in response.get_data(as_text=True)
+    assert page(response).html["lang"] == "fr"
