@@ -5,12 +5,18 @@ or a ZIP archive holding `en.pdf` and `fr.pdf` once the second language has been
 import io
 import zipfile
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 
 from ..pdf import render_pdf
 
 LANGUAGES = ("en", "fr")
+
+
+def address_known() -> bool:
+    """Whether a full address can be built: during a request, or from SERVER_NAME (a command run without it, such as
+    the demo in development, cannot)."""
+    return has_request_context() or bool(current_app.config.get("SERVER_NAME"))
 
 
 def verification_address(code: str) -> str:

@@ -12,7 +12,7 @@ from ..database import utcnow
 from ..events import attestation_earned
 from ..extensions import db
 from . import division_tallies, tallies  # noqa: F401  (division tallies count with every commit)
-from .certificates import kept_file, kept_pdfs, render_certificate
+from .certificates import address_known, kept_file, kept_pdfs, render_certificate
 from .codes import new_code
 from .drawing import draw_questions
 from .grading import grade, right_keys, score
@@ -146,13 +146,14 @@ def submit_attempt(user, attempt: Attempt, module: PublishedModule, answers: dic
 
 def issue_certificate(user, attempt: Attempt, module: PublishedModule, language: str) -> Certificate:
     """The one certificate for a passed version, its PDF rendered now in the learner's language and kept; the other
-    language's is rendered on its first download."""
+    language's is rendered on its first download, as is the first one's when its address cannot be built yet."""
     certificate = Certificate(code=new_code(), user_id=user.id, module_id=module.module_id, version_id=module.id,
                               major=module.major, attempt_id=attempt.id, language=language, score=attempt.score,
                               issued_at=attempt.submitted_at)
     db.session.add(certificate)
     db.session.flush()
-    keep_certificate_pdf(certificate, user, module, language)
+    if address_known():
+        keep_certificate_pdf(certificate, user, module, language)
     record("certificate.issue", f"module:{module.slug}@{module.label}", {"certificate": certificate.code},
            actor_id=user.id)
     return certificate

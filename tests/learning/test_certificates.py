@@ -198,3 +198,31 @@ def test_my_certificates_lists_mine_only(app, client, factory, content):
 def test_no_certificate_yet_is_explained(client, factory, content, language, expected):
     sign_in(client, factory.user(language=language))
     assert expected.lower() in page(client.get("/certificates/")).get_text(" ").lower()
+
+
+def test_a_certificate_issued_by_a_command_without_server_name_is_rendered_on_first_download(app, client, factory,
+                                                                                              content):
+    """Outside a request the verification address can be built only from SERVER_NAME; without it (the demo in
+    development) the certificate is issued at once and its PDF made when it is first downloaded."""
+    import random
+
+    from portal.auth.models import User
+    from portal.learning.grading import right_keys
+    from portal.learning.operations import start_attempt, submit_attempt
+    from portal.learning.queries import current_modules
+
+    person = factory.user()
+    assert app.config["SERVER_NAME"] is None
+    with app.app_context():
+        user = db.session.get(User, person.id)
+        module = current_modules()["service-promise"]
+        attempt = start_attempt(user, module, random.Random(1))
+        submit_attempt(user, attempt, module, {drawn.position: sorted(right_keys(module, drawn))
+                                               for drawn in attempt.questions}, "en")
+        db.session.commit()
+        certificate = db.session.scalars(db.select(Certificate)).one()
+        assert db.session.get(CertificateFile, certificate.id) is None
+        certificate_id, code = certificate.id, certificate.code
+    sign_in(client, person)
+    response = client.get(f"/certificates/{certificate_id}.pdf")
+    assert response.status_code == 200 and f"/certificates/verify/{code}" in "".join(pdf_text(response.data)[0].split())
