@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import settings_for
+from .config import check_catalogues, settings_for
 from .database import configure_sqlite
 from . import templating
 from .formatting import FILTERS, reader_language
@@ -16,7 +16,7 @@ from .forms import write_attributes_quickly
 from .navigation import site_navigation
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .security import (PUBLIC, PortalSessionInterface, allow_marked_uploads, apply_security_headers,
-                       refuse_nul_bytes)
+                       refuse_another_port, refuse_nul_bytes)
 from .signatures import keep_form_token, reuse_form_token
 from .urls import BoundedIntegerConverter, PlainTextConverter
 
@@ -41,6 +41,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(config if isinstance(config, dict) else settings_for(config))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "America/Toronto")
+    check_catalogues(app.config)
     logging.basicConfig(level=logging.INFO)
     app.logger.setLevel(logging.INFO)
     for noisy in ("weasyprint", "fontTools"):
@@ -70,6 +71,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from .learning import indicators as _learning  # noqa: F401
     from .promise import indicators as _promise  # noqa: F401
     from .recognition import indicators as _recognition  # noqa: F401
+    from .auth.interrupted import offer_typed, put_typed_into_forms
     from .auth.session import register_user_loader
     from .auth.views import bp as auth_bp
     from .home.views import bp as home_bp
@@ -88,7 +90,10 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.view_functions["static"].permissions = frozenset({PUBLIC})
 
     app.before_request_funcs.setdefault(None, []).insert(0, allow_marked_uploads)
+    app.before_request_funcs[None].insert(0, refuse_another_port)
     app.before_request(refuse_nul_bytes)
+    app.before_request(offer_typed)
+    put_typed_into_forms()
     app.before_request(reuse_form_token)
     app.after_request(keep_form_token)
     app.after_request(apply_security_headers)
@@ -120,9 +125,11 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
+        from .auth.interrupted import answer_refused_form
+
         db.session.rollback()
-        return render_error(400, _("This form expired or did not come from this site. Go back, reload the page "
-                                   "and try again."))
+        return answer_refused_form() or render_error(400, _("This form expired or did not come from this site. Go "
+                                                            "back, reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

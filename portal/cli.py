@@ -10,7 +10,7 @@ from .auth.operations import create_user, import_divisions, set_roles
 from .auth.queries import division_by_code, user_by_email
 from .content import ContentError, check_information_pages, read_divisions_csv
 from .extensions import db
-from .mailer import deliver_pending, deliver_queued, retry
+from .mailer import deliver_pending, deliver_queued, retry, sending_is_off
 from .security import Role
 
 DEMO_PASSWORD = "service-promise-demo"
@@ -130,9 +130,12 @@ def register_commands(app: Flask) -> None:
                   help="Where the portal is served, to print how to sign in.")
     def demo_load(address):
         """Divisions and one demo account per role; existing data is kept."""
-        from .demo import load_demo
+        from .demo import DemoRefused, load_demo
 
-        accounts = load_demo(current_app.config["CONTENT_DIR"], DEMO_PASSWORD)
+        try:
+            accounts = load_demo(current_app.config["CONTENT_DIR"], DEMO_PASSWORD)
+        except DemoRefused as refusal:
+            _fail(str(refusal))
         db.session.commit()
         click.echo("\nService Promise Portal — demo accounts (password for all: %s)" % DEMO_PASSWORD)
         for email, roles, division in accounts:
@@ -144,6 +147,10 @@ def register_commands(app: Flask) -> None:
     def mail_send(limit):
         """Send the e-mail that is due; safe to run from cron every minute, even two runs at once."""
         delivery = deliver_pending(limit=limit)
+        if sending_is_off():
+            click.echo(f"mail: sending is off (MAIL_DISABLED=true, or no MAIL_SERVER); {delivery.waiting} waiting "
+                       "in the outbox")
+            return
         click.echo(f"mail: {delivery.sent} sent, {delivery.retried} to retry later, {delivery.failed} failed, "
                    f"{delivery.waiting} waiting")
         if delivery.stuck:

@@ -4,6 +4,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-not-for-production"
+SHORTEST_SECRET = 32
+FALLBACK_MAIL_DOMAIN = "portal.invalid"  # only without SERVER_NAME, which production requires
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -38,7 +40,8 @@ class Config:
     MAIL_USE_TLS = False
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
-    MAIL_DEFAULT_SENDER = "service-promise@portal.invalid"
+    MAIL_DEFAULT_SENDER: str | None = None  # service-promise@ the host of SERVER_NAME
+    MAIL_DISABLED = False  # messages stay in the outbox, unsent
     MAIL_SUPPRESS_SEND = False
     MAIL_MAX_ATTEMPTS = 8  # then a message from the outbox is given up as failed
     MAIL_TIMEOUT = 10  # seconds the SMTP server may take to answer, each time
@@ -62,28 +65,40 @@ class Config:
 
     @classmethod
     def from_environment(cls) -> dict:
-        """Reads the environment; refuses to start without a secret key outside development."""
+        """Reads the environment; refuses to start, with one line naming the setting, when one is missing or wrong."""
         env = os.environ
         settings = cls.defaults()
+        production = settings["ENVIRONMENT"] == "production"
         settings["SECRET_KEY"] = env.get("SECRET_KEY") or cls.SECRET_KEY
         if not settings["SECRET_KEY"]:
             raise ConfigurationError("SECRET_KEY must be set (export SECRET_KEY=... before starting the portal).")
+        if len(settings["SECRET_KEY"]) < SHORTEST_SECRET:
+            raise ConfigurationError(f"SECRET_KEY must be at least {SHORTEST_SECRET} characters long (for example "
+                                     "the output of: python3 -c 'import secrets; print(secrets.token_hex(32))').")
+        if production and not env.get("DATABASE_URL"):
+            raise ConfigurationError("DATABASE_URL must be set (postgresql://user@host/db, or sqlite:////path/to/"
+                                     "portal.db to use a SQLite file).")
         settings["SQLALCHEMY_DATABASE_URI"] = _database_url(env.get("DATABASE_URL") or cls.SQLALCHEMY_DATABASE_URI
                                                             or f"sqlite:///{cls.INSTANCE_DIR / 'portal.db'}")
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             settings["SQLALCHEMY_ENGINE_OPTIONS"] = {}
         settings["MAIL_SERVER"] = env.get("MAIL_SERVER", cls.MAIL_SERVER)
-        settings["MAIL_PORT"] = int(env.get("MAIL_PORT", cls.MAIL_PORT))
+        settings["MAIL_PORT"] = _count("MAIL_PORT", cls.MAIL_PORT)
         settings["MAIL_USE_TLS"] = _flag("MAIL_USE_TLS", cls.MAIL_USE_TLS)
         settings["MAIL_USERNAME"] = env.get("MAIL_USERNAME", cls.MAIL_USERNAME)
         settings["MAIL_PASSWORD"] = env.get("MAIL_PASSWORD", cls.MAIL_PASSWORD)
-        settings["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", cls.MAIL_DEFAULT_SENDER)
+        settings["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER") or cls.MAIL_DEFAULT_SENDER
+        settings["MAIL_DISABLED"] = _flag("MAIL_DISABLED", cls.MAIL_DISABLED)
+        if settings["ENVIRONMENT"] not in LOG_MAIL_OR_NONE and not settings["MAIL_SERVER"] \
+                and not settings["MAIL_DISABLED"]:
+            raise ConfigurationError("MAIL_SERVER must be set to the SMTP server's host name (or MAIL_DISABLED=true "
+                                     "to keep e-mail in the outbox, unsent).")
         settings["MAIL_MAX_ATTEMPTS"] = max(1, _count("MAIL_MAX_ATTEMPTS", cls.MAIL_MAX_ATTEMPTS))
         settings["MAIL_TIMEOUT"] = max(1, _count("MAIL_TIMEOUT", cls.MAIL_TIMEOUT))
         settings["RATELIMIT_STORAGE_URI"] = env.get("REDIS_URL", cls.RATELIMIT_STORAGE_URI)
         settings["SESSION_COOKIE_SECURE"] = _flag("SESSION_COOKIE_SECURE", cls.SESSION_COOKIE_SECURE)
         settings["SERVER_NAME"] = env.get("SERVER_NAME") or cls.SERVER_NAME
-        if settings["ENVIRONMENT"] == "production" and not settings["SERVER_NAME"]:
+        if production and not settings["SERVER_NAME"]:
             raise ConfigurationError("SERVER_NAME must be set to the portal's host name (export "
                                      "SERVER_NAME=portal.example.org): links in e-mail are built from it.")
         if settings["SERVER_NAME"]:
@@ -104,7 +119,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENVIRONMENT = "test"
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret-for-the-test-suite-only"
     SESSION_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
     TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
@@ -112,11 +127,27 @@ class TestConfig(Config):
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "test": TestConfig}
+# Where the portal may start without a mail server: development writes each message to the log, test keeps it.
+LOG_MAIL_OR_NONE = ("development", "test")
 
 
 def _host_name(server_name: str) -> str:
     """The host of a SERVER_NAME such as portal.example.org:8443, without the port."""
-    return server_name.rsplit(":", 1)[0] if not server_name.endswith("]") else server_name
+    return host_and_port(server_name)[0]
+
+
+def host_and_port(host: str) -> tuple[str, str | None]:
+    """A Host header or SERVER_NAME split into its lowercase name and its port (None when it names none)."""
+    name, colon, port = host.rpartition(":")
+    if not colon or not port or name.endswith(":") or "]" in port:
+        return host.lower(), None
+    return name.lower(), port
+
+
+def mail_domain(settings) -> str:
+    """The domain of the portal's e-mail (sender and Message-ID): the host of SERVER_NAME."""
+    server_name = settings.get("SERVER_NAME")
+    return _host_name(server_name) if server_name else FALLBACK_MAIL_DOMAIN
 
 
 def _count(name: str, default: int) -> int:
@@ -142,3 +173,17 @@ def settings_for(name: str | None = None) -> dict:
     if name not in CONFIGS:
         raise ConfigurationError(f"PORTAL_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
     return CONFIGS[name].from_environment()
+
+
+def check_catalogues(settings) -> None:
+    """Refuses to start when a language other than the default has no compiled catalogue (its pages would silently
+    be in English): the .mo files are built from the .po files by `pybabel compile -d translations`."""
+    directories = [BASE_DIR / "portal" / folder  # relative folders are read from the package, as Flask-Babel does
+                   for folder in str(settings["BABEL_TRANSLATION_DIRECTORIES"]).split(";") if folder]
+    for language in settings["LANGUAGES"]:
+        if language == settings["BABEL_DEFAULT_LOCALE"]:
+            continue
+        catalogues = [folder / language / "LC_MESSAGES" / "messages.mo" for folder in directories]
+        if not any(catalogue.is_file() for catalogue in catalogues):
+            raise ConfigurationError(f"the {language} translations are not compiled ({catalogues[0]} is missing): "
+                                     "run `pybabel compile -d translations` before starting the portal.")

@@ -6,6 +6,7 @@ import secrets
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -46,8 +47,20 @@ FAMILY = ("Tremblay Gagnon Roy Côté Bouchard Gauthier Morin Lavoie Fortin Gagn
           "Khan Li Wong Campbell Anderson Taylor Thomas Moore White Clarke Okafor").split()
 
 
+# The demo accounts share a published password and include an administrator: nowhere else.
+DEMO_ENVIRONMENTS = ("development", "test")
+
+
+class DemoRefused(RuntimeError):
+    """Demo data asked for where real people use the portal."""
+
+
 def load_demo(content_dir: Path, password: str) -> list[tuple[str, str, str]]:
-    """Divisions, the demo accounts and, the first time only, the demo city."""
+    """Divisions, the demo accounts and, the first time only, the demo city; only in development and test."""
+    environment = current_app.config.get("ENVIRONMENT")
+    if environment not in DEMO_ENVIRONMENTS:
+        raise DemoRefused(f"the demo accounts (an administrator among them, with a published password) are loaded "
+                          f"only with PORTAL_ENV=development or test, not {environment}; nothing was loaded")
     import_divisions(read_divisions_csv(Path(content_dir) / "divisions.csv"))
     listed = []
     for email, name, roles, division_code, language in DEMO_ACCOUNTS:

@@ -6,18 +6,25 @@ the SMTP conversation starts, so of two senders running at once only one sends i
 it back to pending after a pause that doubles each time (`retry_delay`) until MAIL_MAX_ATTEMPTS attempts have
 failed; then it is failed. A message still in sending long after it was taken belongs to a sender that stopped
 during the conversation: it may or may not have gone out, so it is never sent again by itself. `flask mail send`
-reports it and `flask mail retry` sends it again once a person has decided to.
+reports it and `flask mail retry` sends it again once a person has decided to. A run finishes only its own claim:
+a message that `flask mail retry` made due again meanwhile is left as the retry left it.
 
-Without MAIL_SERVER (development) a message is written to the log instead, and counts as sent."""
+Without MAIL_SERVER, development writes each message to the log instead, and counts it as sent; everywhere else
+(MAIL_DISABLED=true, or the test suite without its SMTP server) messages stay in the outbox, unsent. No other
+configuration writes a message's text to the log."""
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.charset import QP, Charset
+from email.mime.text import MIMEText
+from email.utils import make_msgid
 
-from flask import current_app, g
+from flask import after_this_request, current_app, g, has_request_context
 from flask_mail import Connection, Message
 from sqlalchemy import JSON, Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .config import mail_domain
 from .database import utcnow
 from .enums import TitledEnum, enum_column
 from .extensions import db
@@ -27,6 +34,10 @@ LONGEST_RETRY_MINUTES = 60
 STUCK_AFTER = timedelta(minutes=15)
 SUBJECT_LENGTH = 255
 ERROR_LENGTH = 255
+SENDER_NAME = "service-promise"
+# Bodies quoted-printable: every line of the message stays within RFC 5322's limits, whatever a citation holds.
+BODY_CHARSET = Charset("utf-8")
+BODY_CHARSET.body_encoding = QP
 
 
 class MailState(TitledEnum):
@@ -78,6 +89,22 @@ class _Claimed:
     recipients: list[str]
     body: str
     attempts: int
+    claimed_at: datetime
+
+
+class _Message(Message):
+    """Flask-Mail's message with its lines within RFC 5322's limits: the body quoted-printable (Flask-Mail sends
+    utf-8 as 8bit, long lines unbroken), and the subject folded by the SMTP policy as it is written, in encoded
+    words where it needs them (Flask-Mail's own encoding, folded again, can split a word inside an encoded word)."""
+
+    def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
+        return MIMEText(text or "", _subtype=subtype, _charset=BODY_CHARSET)
+
+    def _message(self):
+        message = super()._message()
+        del message["Subject"]
+        message["Subject"] = self.subject
+        return message
 
 
 class _Connection(Connection):
@@ -121,13 +148,20 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(FIRST_RETRY_MINUTES * 2 ** (attempts - 1), LONGEST_RETRY_MINUTES))
 
 
+def sending_is_off() -> bool:
+    """Messages stay in the outbox: MAIL_DISABLED, or no MAIL_SERVER outside development."""
+    config = current_app.config
+    return bool(config.get("MAIL_DISABLED")) or (not config.get("MAIL_SERVER")
+                                                 and config.get("ENVIRONMENT") != "development")
+
+
 def deliver_pending(now: datetime | None = None, limit: int = 100) -> Delivery:
     """Sends up to `limit` due messages, longest waiting first, and counts what happened and what is left.
 
     Each message is taken and finished in transactions of its own: call it with nothing of the caller's own left
     uncommitted."""
     now = now or utcnow()
-    delivery = _deliver(_due_ids(now, limit), now)
+    delivery = Delivery() if sending_is_off() else _deliver(_due_ids(now, limit), now)
     delivery.waiting = db.session.scalar(select(func.count()).select_from(OutgoingMail).where(
         OutgoingMail.state == MailState.PENDING))
     delivery.stuck = list(db.session.scalars(
@@ -138,11 +172,30 @@ def deliver_pending(now: datetime | None = None, limit: int = 100) -> Delivery:
 
 
 def deliver_queued() -> None:
-    """Best effort, after the caller's commit: tries at once the messages queued since the app context began, so a
-    person gets a password-reset link in seconds. Never raises: what is not sent stays for `flask mail send`."""
+    """Best effort, after the caller's commit: tries at once the messages queued since the app context began (and
+    only those), so a person gets a password-reset link in seconds. During a request it runs once the answer has
+    been sent, so the answer takes as long whether or not anything was queued. Never raises: what is not sent stays
+    for `flask mail send`."""
     ids = g.pop("queued_mail", [])
-    if not ids:
+    if not ids or sending_is_off():
         return
+    if not has_request_context():
+        _deliver_these(ids)
+        return
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def deliver_after_the_answer(response):
+        response.call_on_close(lambda: _deliver_in_context(app, ids))
+        return response
+
+
+def _deliver_in_context(app, ids: list[int]) -> None:
+    with app.app_context():
+        _deliver_these(ids)
+
+
+def _deliver_these(ids: list[int]) -> None:
     try:
         now = utcnow()
         _deliver(_due_ids(now, len(ids), only=ids), now)
@@ -168,13 +221,27 @@ def retry(message_ids: list[int], now: datetime | None = None) -> list[int]:
 
 
 def send(subject: str, recipients: list[str], body: str) -> None:
-    """Sends one message now, outside the outbox: only delivery should call it. Without MAIL_SERVER the message is
-    written to the log."""
-    if not current_app.config.get("MAIL_SERVER"):
+    """Sends one message now, outside the outbox: only delivery should call it. Without MAIL_SERVER, development
+    writes the message to the log; anywhere else that is refused."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        if config.get("ENVIRONMENT") != "development":
+            raise RuntimeError("no MAIL_SERVER: e-mail is written to the log in development only")
         current_app.logger.info("E-mail not sent (no MAIL_SERVER) to %s: %s\n%s", ", ".join(recipients), subject, body)
         return
+    message = message_for(subject, recipients, body)
     with _Connection(current_app.extensions["mail"]) as connection:
-        connection.send(Message(subject=subject, recipients=recipients, body=body))
+        connection.send(message)
+
+
+def message_for(subject: str, recipients: list[str], body: str) -> Message:
+    """The message as it goes out: from MAIL_DEFAULT_SENDER or service-promise@ the portal's host, with a Message-ID
+    in the portal's domain (not the machine's name)."""
+    domain = mail_domain(current_app.config)
+    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or f"{SENDER_NAME}@{domain}"
+    message = _Message(subject=subject, recipients=recipients, body=body, sender=sender)
+    message.msgId = make_msgid(domain=domain)
+    return message
 
 
 def _due_ids(now: datetime, limit: int, only: list[int] | None = None) -> list[int]:
@@ -202,7 +269,9 @@ def _deliver(ids: list[int], now: datetime) -> Delivery:
             if _unreachable(error):
                 break
             continue
-        _finish(claimed.id, state=MailState.SENT, sent_at=now, last_error=None)
+        if not _finish(claimed, state=MailState.SENT, sent_at=now, last_error=None):
+            current_app.logger.warning("E-mail %d was sent, but `flask mail retry` had made it due again meanwhile: "
+                                       "it will go again", claimed.id)
         delivery.sent += 1
     return delivery
 
@@ -220,7 +289,7 @@ def _claim(message_id: int, now: datetime) -> _Claimed | None:
         db.session.rollback()
         return None
     row = db.session.execute(select(OutgoingMail.id, OutgoingMail.subject, OutgoingMail.recipients,
-                                    OutgoingMail.body, OutgoingMail.attempts)
+                                    OutgoingMail.body, OutgoingMail.attempts, OutgoingMail.claimed_at)
                              .where(OutgoingMail.id == message_id)).one()
     db.session.commit()
     return _Claimed(*row)
@@ -232,19 +301,23 @@ def _record_failure(claimed: _Claimed, error: Exception, now: datetime) -> bool:
                                claimed.attempts, error)
     text = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
     if claimed.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        _finish(claimed.id, state=MailState.FAILED, last_error=text)
+        _finish(claimed, state=MailState.FAILED, last_error=text)
         return True
-    _finish(claimed.id, state=MailState.PENDING, next_attempt_at=now + retry_delay(claimed.attempts),
-            last_error=text)
+    _finish(claimed, state=MailState.PENDING, next_attempt_at=now + retry_delay(claimed.attempts), last_error=text)
     return False
 
 
-def _finish(message_id: int, **values) -> None:
-    db.session.execute(update(OutgoingMail)
-                       .where(OutgoingMail.id == message_id, OutgoingMail.state == MailState.SENDING)
-                       .values(**values)
-                       .execution_options(synchronize_session=False))
+def _finish(claimed: _Claimed, **values) -> bool:
+    """Records how this run's attempt ended, unless the message is no longer this run's: `flask mail retry` made it
+    due again (and another run may have taken it since). Returns whether it was recorded."""
+    finished = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == claimed.id, OutgoingMail.state == MailState.SENDING,
+               OutgoingMail.attempts == claimed.attempts, OutgoingMail.claimed_at == claimed.claimed_at)
+        .values(**values)
+        .execution_options(synchronize_session=False))
     db.session.commit()
+    return finished.rowcount == 1
 
 
 def _unreachable(error: Exception) -> bool:

@@ -8,6 +8,7 @@ from flask import abort, current_app, make_response, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .config import host_and_port
 from .enums import TitledEnum
 from .extensions import login_manager
 from .signatures import CheckedSessionInterface
@@ -173,6 +174,21 @@ def refuse_nul_bytes() -> None:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 abort(400)
+
+
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def refuse_another_port() -> None:
+    """A Host naming the portal's own host must name SERVER_NAME's port too (the trusted-host check ignores ports)."""
+    server_name = current_app.config.get("SERVER_NAME")
+    if not server_name:
+        return
+    name, port = host_and_port(server_name)
+    asked_name, asked_port = host_and_port(request.host)
+    default = DEFAULT_PORTS.get(request.scheme)
+    if asked_name == name and (asked_port or default) != (port or default):
+        abort(400)
 
 
 def apply_security_headers(response):

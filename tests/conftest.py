@@ -127,6 +127,7 @@ class Inbox:
     def __init__(self, port: int):
         self.port = port
         self.messages = []
+        self.raw: list[bytes] = []  # each accepted message as it came over the wire
         self.refused = []
         self.to_refuse = 0
         self.refusal = ""
@@ -139,6 +140,7 @@ class Inbox:
             self.to_refuse -= 1
             self.refused.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
             return self.refusal
+        self.raw.append(envelope.content)
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
         return "250 Message accepted for delivery"
 

@@ -1,41 +1,120 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from flask import abort
 
 from portal import create_app
-from portal.config import ConfigurationError, settings_for
+from portal.config import BASE_DIR, ConfigurationError, settings_for
 from portal.security import PUBLIC, requires
 from tests.conftest import page, sign_in, settings_for_tests
 
+LONG_ENOUGH_SECRET = "s" * 32
 
-def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
+
+@pytest.fixture
+def production(monkeypatch):
+    """A complete production environment; each test takes out or spoils one setting."""
+    for name in ("MAIL_DISABLED", "MAIL_PORT", "TRUSTED_HOSTS", "TRUSTED_PROXIES", "MAIL_DEFAULT_SENDER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", LONG_ENOUGH_SECRET)
+    monkeypatch.setenv("DATABASE_URL", "postgres://someone@127.0.0.1:5432/portal")
+    monkeypatch.setenv("SERVER_NAME", "portal.city.example")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.city.example")
+    return monkeypatch
+
+
+def test_production_refuses_to_start_without_a_secret_key(production):
+    production.delenv("SECRET_KEY")
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         create_app("production")
 
 
-def test_production_refuses_to_start_without_a_server_name(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
-    monkeypatch.delenv("SERVER_NAME", raising=False)
+def test_a_secret_key_shorter_than_32_characters_is_refused(production):
+    for environment in ("production", "development"):
+        production.setenv("SECRET_KEY", "s" * 31)
+        with pytest.raises(ConfigurationError, match="^SECRET_KEY must be at least 32 characters"):
+            settings_for(environment)
+    production.setenv("SECRET_KEY", "s" * 32)
+    assert settings_for("production")["SECRET_KEY"] == "s" * 32
+
+
+def test_production_refuses_to_start_without_a_server_name(production):
+    production.delenv("SERVER_NAME")
     with pytest.raises(ConfigurationError, match="SERVER_NAME"):
         create_app("production")
 
 
-def test_production_takes_its_settings_from_the_environment(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
-    monkeypatch.setenv("DATABASE_URL", "postgres://someone@127.0.0.1:5432/portal")
-    monkeypatch.setenv("SERVER_NAME", "portal.city.example:8443")
-    monkeypatch.setenv("TRUSTED_HOSTS", "portal-internal.city.example")
-    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+def test_production_needs_a_database_url_and_takes_sqlite_only_when_named(production, tmp_path):
+    production.delenv("DATABASE_URL")
+    with pytest.raises(ConfigurationError, match="^DATABASE_URL must be set"):
+        settings_for("production")
+    production.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/portal.db")
+    assert settings_for("production")["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/portal.db"
+    production.delenv("DATABASE_URL")
+    assert settings_for("development")["SQLALCHEMY_DATABASE_URI"].endswith("instance/portal.db")
+
+
+def test_production_needs_a_mail_server_unless_mail_is_disabled(production):
+    production.delenv("MAIL_SERVER")
+    with pytest.raises(ConfigurationError, match="^MAIL_SERVER must be set"):
+        settings_for("production")
+    production.setenv("MAIL_DISABLED", "true")
+    assert settings_for("production")["MAIL_DISABLED"] is True
+    production.delenv("MAIL_DISABLED")
+    assert settings_for("development")["MAIL_SERVER"] == settings_for("test")["MAIL_SERVER"] == ""
+
+
+def test_production_takes_its_settings_from_the_environment(production):
+    production.setenv("SERVER_NAME", "portal.city.example:8443")
+    production.setenv("TRUSTED_HOSTS", "portal-internal.city.example")
+    production.setenv("TRUSTED_PROXIES", "2")
+    production.setenv("MAIL_PORT", "587")
     settings = settings_for("production")
-    assert settings["SECRET_KEY"] == "from-the-environment"
+    assert settings["SECRET_KEY"] == LONG_ENOUGH_SECRET
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@127.0.0.1:5432/portal"
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SERVER_NAME"] == "portal.city.example:8443"
     assert settings["TRUSTED_HOSTS"] == ["portal.city.example", "portal-internal.city.example"]
     assert settings["TRUSTED_PROXIES"] == 2
-    monkeypatch.setenv("TRUSTED_PROXIES", "two")
-    with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES"):
-        settings_for("production")
+    assert (settings["MAIL_SERVER"], settings["MAIL_PORT"], settings["MAIL_DISABLED"]) == (
+        "smtp.city.example", 587, False)
+    for name, value in (("TRUSTED_PROXIES", "two"), ("MAIL_PORT", "25x")):
+        production.setenv(name, value)
+        with pytest.raises(ConfigurationError, match=f"^{name} must be a whole number"):
+            settings_for("production")
+        production.delenv(name)
+
+
+@pytest.mark.parametrize("spoil, setting", [
+    ({"SECRET_KEY": "short"}, "SECRET_KEY"), ({"DATABASE_URL": None}, "DATABASE_URL"),
+    ({"MAIL_SERVER": None}, "MAIL_SERVER"), ({"MAIL_PORT": "twenty-five"}, "MAIL_PORT"),
+])
+def test_a_setting_error_is_one_line_and_a_failed_start(spoil, setting):
+    """As the flask command and gunicorn start the portal: wsgi.py prints one line and exits non-zero."""
+    env = {"PATH": os.environ["PATH"], "PORTAL_ENV": "production", "SECRET_KEY": LONG_ENOUGH_SECRET,
+           "DATABASE_URL": "sqlite:////nonexistent/portal.db", "SERVER_NAME": "portal.city.example",
+           "MAIL_SERVER": "smtp.city.example"}
+    env.update(spoil)
+    env = {name: value for name, value in env.items() if value is not None}
+    flask = [str(BASE_DIR / ".venv" / "bin" / "flask"), "--app", "wsgi", "routes"]
+    for command in (flask, [sys.executable, "-c", "import wsgi"]):
+        started = subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+        assert started.returncode != 0
+        lines = started.stderr.strip().splitlines()
+        assert len(lines) == 1 and setting in lines[0] and "Traceback" not in started.stderr, started.stderr
+        assert started.stdout == ""
+
+
+def test_the_portal_refuses_to_start_without_compiled_translations(database_url, tmp_path):
+    catalogue = tmp_path / "fr" / "LC_MESSAGES"
+    catalogue.mkdir(parents=True)
+    (catalogue / "messages.po").write_text((BASE_DIR / "translations/fr/LC_MESSAGES/messages.po").read_text())
+    with pytest.raises(ConfigurationError, match="^the fr translations are not compiled .*messages.mo is missing"):
+        create_app(settings_for_tests(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path)))
+    (catalogue / "messages.mo").write_bytes((BASE_DIR / "translations/fr/LC_MESSAGES/messages.mo").read_bytes())
+    create_app(settings_for_tests(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path)))
 
 
 def test_requests_for_another_host_are_refused(client):
@@ -43,6 +122,25 @@ def test_requests_for_another_host_are_refused(client):
     assert response.status_code == 400
     assert response.headers["Content-Security-Policy"]
     assert client.get("/login", headers={"Host": "localhost"}).status_code == 200
+
+
+@pytest.mark.parametrize("server_name, host, scheme, status", [
+    ("portal.city.example:8443", "portal.city.example:8443", "https", 200),
+    ("portal.city.example:8443", "portal.city.example:9443", "https", 400),
+    ("portal.city.example:8443", "portal.city.example", "https", 400),
+    ("portal.city.example:8443", "portal-internal.city.example:9000", "https", 200),
+    ("portal.city.example", "portal.city.example", "https", 200),
+    ("portal.city.example", "portal.city.example:443", "https", 200),
+    ("portal.city.example", "portal.city.example:8080", "http", 400),
+    ("portal.city.example", "portal.city.example:8443", "https", 400),
+])
+def test_the_port_in_host_is_checked_with_the_name(database_url, server_name, host, scheme, status):
+    portal_app = create_app(settings_for_tests(database_url, SERVER_NAME=server_name, TRUSTED_HOSTS=[
+        "portal.city.example", "portal-internal.city.example"]))
+    response = portal_app.test_client().get("/login", headers={"Host": host}, base_url=f"{scheme}://{host}")
+    assert response.status_code == status
+    if status == 400:
+        assert "The request could not be understood." in page(response).get_text()
 
 
 def test_e_mailed_reset_links_never_take_their_host_from_the_request(database_url, factory, smtp):
@@ -56,7 +154,7 @@ def test_e_mailed_reset_links_never_take_their_host_from_the_request(database_ur
     form = page(client.get("/password/forgot", base_url="http://portal.city.example"))
     token = form.find("input", attrs={"name": "csrf_token"})["value"]
     sent = client.post("/password/forgot", data={"email": user.email, "csrf_token": token},
-                       base_url="http://portal.city.example")
+                       base_url="http://portal.city.example", buffered=True)
     assert sent.status_code == 302
     (_recipients, message), = smtp.wait()
     body = message.get_payload(decode=True).decode()

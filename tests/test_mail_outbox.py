@@ -1,11 +1,15 @@
 """E-mail goes through the outbox: written with the change that causes it, sent by `flask mail send` to a real SMTP
 server exactly once, tried again after a growing pause, given up after MAIL_MAX_ATTEMPTS."""
 import socket
+import statistics
 import threading
+import time
 from datetime import datetime, timedelta
+from email import message_from_bytes, policy
 from types import SimpleNamespace
 
 import pytest
+from flask.testing import EnvironBuilder
 
 from portal import mailer
 from portal.extensions import db
@@ -222,11 +226,81 @@ def test_a_rolled_back_change_leaves_no_message(app, cli, factory, smtp):
     assert smtp.messages == []
 
 
-def test_without_a_mail_server_messages_go_to_the_log_and_count_as_sent(app, cli, caplog):
-    assert not app.config["MAIL_SERVER"]
-    queue_one(app, "Logged subject", "logged@example.org")
+def test_without_a_mail_server_only_development_writes_messages_to_the_log(app, cli, caplog, monkeypatch):
+    assert not app.config["MAIL_SERVER"] and app.config["ENVIRONMENT"] == "test"
+    queue_one(app, "Kept subject", "kept@example.org")
+    for environment in ("test", "production"):
+        monkeypatch.setitem(app.config, "ENVIRONMENT", environment)
+        assert "mail: sending is off (MAIL_DISABLED=true, or no MAIL_SERVER); 1 waiting" in send_mail(cli)
+        with app.test_request_context(), pytest.raises(RuntimeError, match="no MAIL_SERVER"):
+            mailer.send("Kept subject", ["kept@example.org"], "Body of Kept subject")
+        assert outbox(app)[0].state == MailState.PENDING
+    assert "Body of Kept subject" not in caplog.text
+    monkeypatch.setitem(app.config, "ENVIRONMENT", "development")
     assert "mail: 1 sent" in send_mail(cli)
-    assert "Logged subject" in caplog.text and "logged@example.org" in caplog.text
+    assert "Body of Kept subject" in caplog.text and "kept@example.org" in caplog.text
+    assert outbox(app)[0].state == MailState.SENT
+
+
+def test_with_mail_disabled_messages_stay_in_the_outbox(app, cli, client, factory, smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_DISABLED", True)
+    user = factory.user()
+    forgot_password(client, user.email)
+    assert "mail: sending is off" in send_mail(cli) and "1 waiting" in send_mail(cli)
+    (row,) = outbox(app)
+    assert (row.state, row.attempts) == (MailState.PENDING, 0) and smtp.messages == []
+    monkeypatch.setitem(app.config, "MAIL_DISABLED", False)
+    assert "mail: 1 sent" in send_mail(cli)
+    assert [recipients for recipients, _message in smtp.wait()] == [[user.email]]
+
+
+def header_lines(raw: bytes) -> list[bytes]:
+    return raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+
+
+def test_a_message_names_the_portals_domain_and_keeps_its_lines_within_the_limits(app, smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "SERVER_NAME", "portal.city.example:8443")
+    subject = ("Décision sur votre candidature à la reconnaissance du programme « Promesse de service » "
+               "de la Ville : le comité a rendu sa décision, lisez-la sur le portail avant la fin du mois ")[:255]
+    citation = "Elle a simplifié le formulaire de permis pour les résidents et les entreprises. " * 40
+    with app.test_request_context():
+        mailer.send(subject, ["someone@example.org"], f"Bonjour,\n\n{citation}\n")
+    (raw,) = smtp.raw
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78
+    folded = [line for line in header_lines(raw) if line.startswith((b"Subject:", b" "))]
+    words = [word for line in folded for word in line.split() if b"=?" in word or b"?=" in word]
+    assert len(folded) > 2 and words and all(word.startswith(b"=?") and word.endswith(b"?=") for word in words)
+    message = message_from_bytes(raw, policy=policy.default)
+    assert message["Subject"] == subject
+    assert message.get_content().replace("\r\n", "\n") == f"Bonjour,\n\n{citation}\n"
+    assert message["From"] == "service-promise@portal.city.example"
+    assert message["Message-ID"].endswith("@portal.city.example>")
+    monkeypatch.setitem(app.config, "MAIL_DEFAULT_SENDER", "Service Promise <promise@city.example>")
+    with app.test_request_context():
+        mailer.send("Short", ["someone@example.org"], "Body")
+    smtp.wait(2)
+    assert message_from_bytes(smtp.raw[1], policy=policy.default)["From"] == "Service Promise <promise@city.example>"
+
+
+def test_a_run_does_not_finish_a_message_that_retry_made_due_again(app, cli, smtp, clock):
+    """A run took the message and stopped answering; a person ran `flask mail retry`. When the first run comes back,
+    what it finishes is no longer its own: the retry's state stays, and so does another run's claim."""
+    message_id = queue_one(app)
+    with app.app_context():
+        first_run = mailer._claim(message_id, clock.now)
+    clock.advance(minutes=20)
+    assert "mail: 1 due again" in cli("mail", "retry", message_id).output
+    with app.app_context():
+        assert mailer._finish(first_run, state=MailState.SENT, sent_at=clock.now, last_error=None) is False
+    (row,) = outbox(app)
+    assert (row.state, row.attempts, row.sent_at) == (MailState.PENDING, 0, None)
+    with app.app_context():
+        second_run = mailer._claim(message_id, clock.now)
+        assert mailer._record_failure(first_run, OSError("the first run's connection broke"), clock.now) is False
+    (row,) = outbox(app)
+    assert (row.state, row.attempts, row.last_error) == (MailState.SENDING, 1, None)
+    with app.app_context():
+        assert mailer._finish(second_run, state=MailState.SENT, sent_at=clock.now, last_error=None) is True
     assert outbox(app)[0].state == MailState.SENT
 
 
@@ -281,3 +355,66 @@ def test_a_reset_not_sent_at_once_shows_the_same_page_and_goes_later(app, cli, c
     assert "mail: 1 sent" in send_mail(cli)
     (recipients, _message), = smtp.wait()
     assert recipients == [user.email]
+
+
+def test_a_reset_is_tried_at_once_only_after_the_answer(app, client, factory, smtp):
+    user = factory.user()
+    response = post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    assert response.status_code == 302
+    (row,) = outbox(app)
+    assert (row.state, row.attempts, smtp.messages) == (MailState.PENDING, 0, [])
+    response.close()  # the server has sent the answer
+    assert [recipients for recipients, _message in smtp.wait()] == [[user.email]]
+    assert outbox(app)[0].state == MailState.SENT
+
+
+def test_a_reset_tried_at_once_sends_its_own_message_and_no_one_elses(app, client, factory, smtp):
+    waiting = [queue_one(app, f"News for person {number}", f"person.{number}@example.org") for number in range(3)]
+    user = factory.user()
+    forgot_password(client, user.email)
+    assert [recipients for recipients, _message in smtp.wait()] == [[user.email]]
+    time.sleep(0.2)
+    assert len(smtp.messages) == 1
+    rows = {row.id: row for row in outbox(app)}
+    assert [(rows[message_id].state, rows[message_id].attempts) for message_id in waiting] == [
+        (MailState.PENDING, 0)] * 3
+
+
+def answer_time(app, email: str) -> float:
+    """Seconds until the whole answer to the forgotten-password form is written, as a browser waits for it; then the
+    answer is closed, as a server does once it has sent it."""
+    environ = EnvironBuilder(app, path="/password/forgot", method="POST", data={"email": email}).get_environ()
+    started = time.perf_counter()
+    answer = app(environ, lambda *_args: None)
+    b"".join(answer)
+    elapsed = time.perf_counter() - started
+    answer.close()
+    return elapsed
+
+
+def test_a_reset_takes_as_long_to_answer_for_an_unknown_address_as_for_a_known_one(app, factory, smtp, monkeypatch):
+    """Known and unknown addresses asked for in turn; the median of each pair's ratio, with a generous margin (the
+    machine may be busy): sending the link during the request made a known address take several times as long."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    user = factory.user()
+    ratios = []
+    for round_number in range(45):
+        known, unknown = answer_time(app, user.email), answer_time(app, "nobody@example.org")
+        if round_number >= 5:
+            ratios.append(known / unknown)
+    assert len(smtp.wait(45)) == 45
+    assert 1 / 1.5 < statistics.median(ratios) < 1.5, sorted(ratios)
+
+
+def test_a_reset_for_any_address_writes_the_message(app, client, factory, monkeypatch):
+    """The same work on both paths: an unknown or inactive address gets its message written too, then not queued."""
+    from portal.auth import operations
+
+    written = []
+    write = operations._reset_message
+    monkeypatch.setattr(operations, "_reset_message", lambda user: written.append(user.email) or write(user))
+    inactive = factory.user(active=False)
+    for email in (factory.user().email, "nobody@example.org", inactive.email):
+        forgot_password(client, email)
+    assert len(written) == 3 and written[1:] == ["nobody@example.org", inactive.email]
+    assert len(outbox(app)) == 1

@@ -156,17 +156,25 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def request_password_reset(email: str) -> None:
-    """Queues an e-mail with a single-use reset link when the address belongs to an active account."""
+    """Queues an e-mail with a single-use reset link when the address belongs to an active account. Any other
+    address costs the same work: the message is written for a stand-in account, then not queued."""
     user = user_by_email(email)
     record("auth.password_reset_requested", normalize_email(email), actor_id=user.id if user else None)
-    if user is None or not user.active:
-        return
+    known = user is not None and user.active
+    recipient = user if known else User(id=0, email=normalize_email(email), full_name="", language="en",
+                                        password_hash=_unknown_account_hash())
+    subject, body = _reset_message(recipient)
+    if known:
+        mailer.queue(subject, [user.email], body)
+
+
+def _reset_message(user: User) -> tuple[str, str]:
     link = url_for("auth.reset_password", token=reset_token(user), _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     with force_locale(user.language):
         subject = _("Reset your Service Promise Portal password")
         body = render_template("auth/reset_email.txt", user=user, link=link, minutes=minutes)
-    mailer.queue(subject, [user.email], body)
+    return subject, body
 
 
 def reset_password(user: User, new_password: str) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from ..extensions import db
 from ..security import Role
+from .interrupted import signed_out_form
 from .models import User, UserRole
 
 _ACCOUNTS, _ROLES = User.__table__, UserRole.__table__
@@ -50,6 +51,8 @@ def register_user_loader(login_manager) -> None:
 
     @login_manager.unauthorized_handler
     def send_to_sign_in():
+        if request.method == "POST":
+            return signed_out_form()
         flash(_("Sign in to see this page."), "info")
         target = request.full_path if request.query_string else request.path
         return redirect(url_for("auth.login", next=target))

@@ -7,7 +7,7 @@ from .. import mailer
 from ..extensions import db, limiter
 from ..forms import render_form
 from ..security import PUBLIC, requires, safe_next
-from . import operations
+from . import interrupted, operations
 from .forms import ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm, NewPasswordForm
 from .operations import SignInOutcome
 
@@ -24,13 +24,16 @@ def _failed(response) -> bool:
 
 
 def _start_session(user) -> None:
-    """A new session: of the signed-out one only the chosen language is kept. Its form secret is made now, with
-    the sign-in, rather than by the first page, which would otherwise have to write the session cookie again."""
+    """A new session: of the signed-out one only the chosen language is kept, and what was typed into a form that
+    the end of the last session refused. Its form secret is made now, with the sign-in, rather than by the first
+    page, which would otherwise have to write the session cookie again."""
     chosen_language = session.get("lang")
+    typed = interrupted.keep_across_sign_in()
     session.clear()
     if chosen_language:
         operations.set_language(user, chosen_language)
     login_user(user)
+    interrupted.restore_after_sign_in(typed)
     g.pop("csrf_token", None)
     generate_csrf()
 

@@ -93,3 +93,17 @@ def test_demo_load_twice_keeps_existing_data(app, cli):
     users, divisions = count(app, User), count(app, Division)
     assert cli("demo", "load").exit_code == 0
     assert (count(app, User), count(app, Division)) == (users, divisions) == (6 + CITY_SIZE, 40)
+
+
+@pytest.mark.parametrize("environment", ["production", "staging"])
+def test_demo_load_is_refused_outside_development_and_test(app, database_url, environment):
+    from tests.conftest import settings_for_tests
+    from portal import create_app
+
+    live = create_app(settings_for_tests(database_url, ENVIRONMENT=environment))
+    result = live.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: the demo accounts (an administrator among them, with a published password) are loaded only with "
+        f"PORTAL_ENV=development or test, not {environment}; nothing was loaded")
+    assert (count(app, User), count(app, Division)) == (0, 0)

@@ -9,6 +9,12 @@ from portal.audit import AuditEntry
 from tests.conftest import PASSWORD_HASH, messages, page, post_form, sign_in
 
 
+def ask_for_reset(client, email: str):
+    """The forgotten-password form sent, its answer read to the end and closed, as a server does: the link is tried
+    at once after the answer."""
+    return post_form(client, "/password/forgot", {"email": email}, token_from="/password/forgot", buffered=True)
+
+
 def reset_link(inbox) -> str:
     (_recipients, message), = inbox.wait()
     body = message.get_payload(decode=True).decode()
@@ -59,7 +65,7 @@ def test_wrong_current_password_is_audited(app, client, factory):
 
 def test_password_reset_by_e_mail_works_once(app, client, factory, smtp):
     user = factory.user(language="fr")
-    response = post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    response = ask_for_reset(client, user.email)
     assert response.status_code == 302
     recipients, message = smtp.wait()[0]
     assert recipients == [user.email]
@@ -84,7 +90,7 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(client, smtp):
 
 def test_expired_reset_link_is_refused(app, client, factory, smtp, monkeypatch):
     user = factory.user()
-    post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    ask_for_reset(client, user.email)
     path = reset_link(smtp)
     monkeypatch.setitem(app.config, "PASSWORD_RESET_MAX_AGE", -1)
     assert client.get(path).status_code == 404
@@ -100,9 +106,10 @@ def test_malformed_address_gets_a_clear_message(client, smtp):
     assert "Enter an e-mail address in the form name@example.org." in messages(response)
 
 
-def test_development_mail_goes_to_the_log(app, factory, caplog):
+def test_development_mail_goes_to_the_log(app, factory, caplog, monkeypatch):
     from portal import mailer
 
+    monkeypatch.setitem(app.config, "ENVIRONMENT", "development")
     with app.test_request_context():
         mailer.send("Subject line", ["someone@example.org"], "Body text")
     assert "Subject line" in caplog.text and "someone@example.org" in caplog.text
@@ -123,7 +130,7 @@ def test_a_completed_password_reset_lifts_the_lock(app, client, factory, smtp):
     user = factory.user()
     for _ in range(app.config["LOGIN_ACCOUNT_MAX_FAILURES"]):
         post_form(app.test_client(), "/login", {"email": user.email, "password": "wrong password!"})
-    post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    ask_for_reset(client, user.email)
     path = reset_link(smtp)
     new = "brand new password 2026"
     assert post_form(client, path, {"password": new, "confirm": new}, token_from=path).status_code == 302
@@ -132,7 +139,7 @@ def test_a_completed_password_reset_lifts_the_lock(app, client, factory, smtp):
 
 def test_a_password_reset_is_audited(app, client, factory, smtp):
     user = factory.user()
-    post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    ask_for_reset(client, user.email)
     path = reset_link(smtp)
     new = "brand new password 2026"
     post_form(client, path, {"password": new, "confirm": new}, token_from=path)
@@ -144,7 +151,7 @@ def test_a_password_reset_is_audited(app, client, factory, smtp):
 
 def test_the_reset_link_of_a_deactivated_account_is_refused(app, client, factory, smtp):
     user = factory.user()
-    post_form(client, "/password/forgot", {"email": user.email}, token_from="/password/forgot")
+    ask_for_reset(client, user.email)
     path = reset_link(smtp)
     with app.app_context():
         db.session.get(User, user.id).active = False
@@ -162,3 +169,37 @@ def test_the_forgot_password_form_is_rate_limited(app, client, monkeypatch):
     statuses = [post_form(client, "/password/forgot", {"email": f"someone{i}@example.org"},
                           token_from="/password/forgot").status_code for i in range(3)]
     assert statuses == [302, 302, 429]
+
+
+@pytest.mark.parametrize("variant", [str.lower, str.upper, str.title, lambda email: f"  {email}  ",
+                                     lambda email: email[0].upper() + email[1:]])
+def test_a_password_cannot_be_the_accounts_e_mail_address(app, client, factory, smtp, variant):
+    user = factory.user(email="lee.longname@example.org")
+    sign_in(client, user)
+    same = variant(user.email)
+    changed = post_form(client, "/account/password", {"current": user.password, "password": same, "confirm": same},
+                        token_from="/account/password")
+    assert changed.status_code == 422
+    assert "Do not use your e-mail address as your password." in messages(changed)
+    ask_for_reset(app.test_client(), user.email)
+    path = reset_link(smtp)
+    reset = post_form(client, path, {"password": same, "confirm": same}, token_from=path)
+    assert reset.status_code == 422
+    assert "Do not use your e-mail address as your password." in messages(reset)
+    with app.app_context():
+        assert db.session.get(User, user.id).password_hash == PASSWORD_HASH
+
+
+def test_a_password_that_only_contains_the_e_mail_address_is_accepted(app, client, factory):
+    user = factory.user(email="lee.longname@example.org")
+    sign_in(client, user)
+    longer = f"{user.email}!"
+    changed = post_form(client, "/account/password", {"current": user.password, "password": longer,
+                                                      "confirm": longer}, token_from="/account/password")
+    assert changed.status_code == 302
+
+
+def test_a_new_account_cannot_take_its_e_mail_address_as_password(app, cli):
+    result = cli("users", "create", "--email", "lee.longname@example.org", "--name", "Lee",
+                 input="LEE.LONGNAME@EXAMPLE.ORG\nLEE.LONGNAME@EXAMPLE.ORG\n")
+    assert result.exit_code != 0 and "Do not use your e-mail address as your password." in result.output
