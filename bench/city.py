@@ -53,7 +53,7 @@ def portal_environment(database_url: str, server_name: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if key not in {"TRUSTED_PROXIES", "REDIS_URL"} and not key.startswith("BENCH_")}
     env.update(PORTAL_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=database_url,
-               SESSION_COOKIE_SECURE="false", SERVER_NAME=server_name)
+               SESSION_COOKIE_SECURE="false", SERVER_NAME=server_name, MAIL_DISABLED="true")
     return env
 
 

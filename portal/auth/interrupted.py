@@ -39,6 +39,9 @@ def answer_refused_form():
         return _https_needed_page()
     if request.method != "POST" or not from_this_site():
         return None
+    if request.endpoint == "auth.logout" and not current_user.is_authenticated:
+        flash(_("You are signed out."), "success")
+        return redirect(url_for("auth.login"), 303)
     page = form_page()
     kept = keep_typed(page)
     if current_user.is_authenticated or _is_public(request.endpoint):

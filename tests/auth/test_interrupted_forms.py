@@ -214,3 +214,12 @@ def test_nothing_secret_is_kept_whatever_the_form_calls_it(notes_app, factory):
     assert "Kept title" in kept and not any(value in kept for value in secrets.values())
     with notes_app.app_context():
         assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_signing_out_after_the_session_ended_just_says_so(client, factory):
+    sign_in(client, factory.user())
+    client.delete_cookie("portal_session")
+    response = client.post("/logout", data={"csrf_token": "from the ended session"},
+                           headers={"Origin": "http://localhost", "Referer": "http://localhost/promise"})
+    assert response.status_code == 303 and response.headers["Location"] == "/login"
+    assert "You are signed out." in messages(client.get("/login"))
