@@ -3,16 +3,23 @@ import re
 
 from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
-LARGEST_ID = 2**31 - 1
+from .numbers import LARGEST_ID, number_or_none
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """`<int:...>` for ASCII digits only and at most what a 32-bit integer column holds; anything else is a 404."""
+    """`<int:...>` for ASCII digits only and at most what a 32-bit integer column holds, read by the portal's one
+    number reader; anything else is a 404."""
 
     regex = r"[0-9]{1,10}"
 
     def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str) -> int:
+        found = number_or_none(value, self.min or 0, self.max)
+        if found is None:
+            raise ValidationError()
+        return found
 
 
 class PlainTextConverter(BaseConverter):

@@ -3,8 +3,9 @@
 One test per role (and one for an anonymous visitor). In each, Hypothesis builds requests for every rule of
 `app.url_map` except `static`, for each of its methods among GET and POST (POST with a valid, a missing or a
 forged CSRF token), with hostile path segments, query values, form values and headers. Before the search, every
-route is requested once with values that reach its view, and a fixed list of known nasty requests is always tried
-(`@example`).
+route is requested once with values that reach its view, noting the query and form names the view reads; then
+again with each of `²`, `٣`, 5,000 digits and negative numbers in every one of those names (NUMBER_PROBES). A
+fixed list of known nasty requests is always tried (`@example`).
 
 A bad answer does not stop the search: each distinct cause (exception and the place in the code it came from, or
 a missing security header) is collected with the routes and the requests that show it, and all of them are reported
@@ -26,7 +27,7 @@ import pytest
 from flask.testing import EnvironBuilder
 from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from portal.extensions import db
 from portal.security import Role
@@ -66,6 +67,8 @@ HOSTILE = [*HUGE_NUMBERS, *UNICODE_DIGITS, *CONTROL, *PLACES, *MARKUP, *SCRIPTS,
 
 QUERY_NAMES = ["page", "next", "action", "sort", "q", "from", "to", "format", "lang", "language", "kind", "person",
                "start", "end"]
+# Sent in every query value and form field that a route's view reads, on every route.
+NUMBER_PROBES = ["²", "٣", "9" * 5_000, "-1", "-" + "9" * 5_000]
 RAW_QUERIES = ["page=%C2%B2", "page=%E2%91%A0", "page=%D9%A3", "page=%EF%BC%91", "page=%ff", "page=1&page=%C2%B2",
                "next=/%0d%0aSet-Cookie:%20x=1", "next=%2F%00", "%ff=%ff", "a=%", "&&==&&", "page",
                "next=" + "%2F" * 3_000]
@@ -479,6 +482,58 @@ def baseline(targets: list, valid: dict[str, list[str]]) -> list[Hostile]:
             for rule, method in targets]
 
 
+class ReadNames(ImmutableMultiDict):
+    """Query and form values that note every name the portal asks them for."""
+
+    asked: set[str] = set()
+
+    def __contains__(self, key) -> bool:
+        ReadNames.asked.add(key)
+        return super().__contains__(key)
+
+    def __getitem__(self, key):
+        ReadNames.asked.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None, type=None):  # noqa: A002
+        ReadNames.asked.add(key)
+        return super().get(key, default, type)
+
+    def getlist(self, key, type=None):  # noqa: A002
+        ReadNames.asked.add(key)
+        return super().getlist(key, type)
+
+
+def names_read(app, send_each, specs: list[Hostile]) -> dict[tuple[str, str], set[str]]:
+    """Sends each request with `send_each` and notes the query and form names its route's view asked for."""
+    class Recording(app.request_class):
+        parameter_storage_class = ReadNames
+
+    original, app.request_class = app.request_class, Recording
+    read = {}
+    try:
+        for spec in specs:
+            ReadNames.asked = set()
+            send_each(spec)
+            read[(spec.method, spec.rule)] = ReadNames.asked - {"csrf_token"}
+    finally:
+        app.request_class = original
+    return read
+
+
+def number_probes(specs: list[Hostile], read: dict[tuple[str, str], set[str]]) -> list[Hostile]:
+    """Each request again with each of NUMBER_PROBES in every query value and form field its view read, and in the
+    usual query names (QUERY_NAMES)."""
+    probes = []
+    for spec in specs:
+        names = sorted(read.get((spec.method, spec.rule), set()) | set(QUERY_NAMES))
+        for value in NUMBER_PROBES:
+            pairs = tuple((name, value) for name in names)
+            probes.append(replace(spec, query=urlencode(pairs, quote_via=quote),
+                                  form=pairs if spec.method == "POST" else ()))
+    return probes
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_hostile_request_gets_a_server_error(app, factory, content, server_log, role):
     identity, valid = hostile_world(app, factory, role)
@@ -503,6 +558,9 @@ def test_no_hostile_request_gets_a_server_error(app, factory, content, server_lo
                     and not identity.still_signed_in(app)):
                 identity.establish(app)  # signed out or password changed by the request itself
 
+    plain = [replace(spec, query="", form=()) for spec in baseline(targets, valid)]
+    for spec in number_probes(plain, names_read(app, attempt, plain)):
+        attempt(spec)
     for spec in [*KNOWN, *baseline(targets, valid)]:
         attempt = example(spec=spec)(attempt)
     search = settings(max_examples=EXAMPLES_PER_ROLE, deadline=None, derandomize=True, database=None,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..formatting import reader_language
 from ..learning.queries import PublishedModule
 from ..promise.models import DocumentKind
-from ..urls import LARGEST_ID
+from ..numbers import LARGEST_ID, number_or_none, parse_number
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _document(reference: str) -> Subject:
     slug, _at, label = reference.partition("@")
     try:
         kind = DocumentKind(slug)
-        major, minor = (int(part) for part in label.split("."))
+        major, minor = (parse_number(part) for part in label.split("."))
     except ValueError:
         return Subject(reference)
     return Subject(_("%(title)s, version %(version)s", title=kind.title, version=label),
@@ -66,9 +66,7 @@ def _module(reference: str, modules: dict[str, PublishedModule]) -> Subject:
 
 def record_number(reference: str) -> int | None:
     """The id a subject names (`user:6`), if it is one a table can hold: ASCII digits, at most LARGEST_ID."""
-    if reference.isascii() and reference.isdigit() and len(reference) <= 10 and int(reference) <= LARGEST_ID:
-        return int(reference)
-    return None
+    return number_or_none(reference, 0, LARGEST_ID)
 
 
 def describe(subject: str, named: Named) -> Subject:

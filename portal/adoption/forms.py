@@ -1,31 +1,26 @@
-import re
 from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from ..forms import BoundedNumberField, number_choice
 from ..kept import kept
 from .inquiry_log import CHANNELS
 from .models import Phase, PhaseStatus
 
-LARGEST_ID = 2**31 - 1
 LARGEST_COUNT = 10_000_000
 LONGEST_TEXT = 2000
-WHOLE = re.compile(r"^-?\d+$")
-DECIMAL = re.compile(r"^-?\d+([.,]\d+)?$")
-SPACES = re.compile(r"[\s\u00a0\u202f]")
 _FORM_CLASSES: dict[tuple, type] = kept({})
 
 
-def _revision(required: bool = True) -> IntegerField:
-    validators = [InputRequired()] if required else [Optional()]
-    return IntegerField(widget=HiddenInput(), validators=[*validators, NumberRange(min=1, max=LARGEST_ID)])
+def _revision(required: bool = True) -> BoundedNumberField:
+    return BoundedNumberField(widget=HiddenInput(), lowest=1, validators=[InputRequired() if required else Optional()])
 
 
 class PhaseForm(FlaskForm):
@@ -43,46 +38,37 @@ class PhaseForm(FlaskForm):
 
 
 class PeriodForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[InputRequired(_l("Give the year.")),
-                                                NumberRange(min=2020, max=2100, message=_l("Give a year from 2020 "
-                                                                                           "to 2100."))])
-    quarter = SelectField(_l("Quarter"), coerce=int, validate_choice=True,
+    year = BoundedNumberField(_l("Year"), validators=[InputRequired(_l("Give the year."))], lowest=2020, highest=2100,
+                              messages=dict.fromkeys(("not_a_number", "too_small", "too_large"),
+                                                     _l("Give a year from 2020 to 2100.")))
+    quarter = SelectField(_l("Quarter"), coerce=number_choice, validate_choice=True,
                           choices=[SelectChoice(quarter, f"Q{quarter}") for quarter in range(1, 5)])
     due_on = DateField(_l("Reports due on"), validators=[InputRequired(_l("Give the date the reports are due."))])
 
 
-def _number(text: str, pattern: re.Pattern) -> str | None:
-    cleaned = SPACES.sub("", text or "").removesuffix("%")
-    return cleaned.replace(",", ".") if pattern.match(cleaned) else None
-
-
-def _checked_value(indicator: dict, title: str, raw):
-    """The typed answer as stored (bool, int, float or text), None when blank; ValueError with the message."""
-    kind = indicator["kind"]
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+def _typed_value(indicator: dict, data):
+    """The typed answer as stored (bool, int, float or text), None when blank; numbers come read by their field."""
+    if data is None or (isinstance(data, str) and not data.strip()):
         return None
-    if kind == "yes-no":
-        return raw == "yes"
-    if kind == "text":
-        return raw.strip()
-    if kind == "count":
-        number = _number(raw, WHOLE)
-        if number is None:
-            raise ValueError(_("Enter “%(title)s” as a whole number of 0 or more, for example 12.", title=title))
-        value = int(number)
-        if value < 0:
-            raise ValueError(_("“%(title)s” cannot be negative.", title=title))
-        if value > LARGEST_COUNT:
-            raise ValueError(_("“%(title)s” is larger than any division could count; check the number.",
-                               title=title))
-        return value
-    number = _number(raw, DECIMAL)
-    if number is None:
-        raise ValueError(_("Enter “%(title)s” as a percentage from 0 to 100, for example 85.", title=title))
-    value = float(number)
-    if not 0 <= value <= 100:
-        raise ValueError(_("“%(title)s” must be a percentage from 0 to 100.", title=title))
-    return round(value, 1)
+    if indicator["kind"] == "yes-no":
+        return data == "yes"
+    if indicator["kind"] == "text":
+        return data.strip()
+    return data
+
+
+def _count_field(title: str) -> BoundedNumberField:
+    return BoundedNumberField(title, lowest=0, highest=LARGEST_COUNT, grouped=True, messages={
+        "not_a_number": _l("Enter “%(title)s” as a whole number of 0 or more, for example 12.", title=title),
+        "too_small": _l("“%(title)s” cannot be negative.", title=title),
+        "too_large": _l("“%(title)s” is larger than any division could count; check the number.", title=title)})
+
+
+def _percentage_field(title: str) -> BoundedNumberField:
+    outside = _l("“%(title)s” must be a percentage from 0 to 100.", title=title)
+    return BoundedNumberField(title, lowest=0, highest=100, places=1, grouped=True, unit="%", messages={
+        "not_a_number": _l("Enter “%(title)s” as a percentage from 0 to 100, for example 85.", title=title),
+        "too_small": outside, "too_large": outside})
 
 
 class ReportForm(FlaskForm):
@@ -107,12 +93,9 @@ class ReportForm(FlaskForm):
         for indicator in self.indicators:
             title = indicator["title"][self.language]
             field = self.value_field(indicator)
-            try:
-                value = _checked_value(indicator, title, field.data)
-            except ValueError as problem:
-                field.errors.append(str(problem))
-                valid = False
+            if field.errors:
                 continue
+            value = _typed_value(indicator, field.data)
             if value is None and submitting:
                 field.errors.append(_("Answer “%(title)s” before submitting, or save the report as a draft.",
                                       title=title))
@@ -128,6 +111,15 @@ class ReportForm(FlaskForm):
         return {key: answer for key, answer in self.checked.items()
                 if answer["value"] is not None or answer.get("evidence")}
 
+    def differing(self, saved: dict) -> list[dict]:
+        """The typed indicators whose answer in the form is not the one `saved` holds."""
+        typed = self.answers()
+        return [indicator for indicator in self.indicators if typed.get(indicator["key"]) != saved.get(indicator["key"])]
+
+    def rebase(self, revision: int) -> None:
+        """Puts the form on this revision of the report, so that saving it again replaces that revision knowingly."""
+        self.revision.data, self.revision.raw_data = revision, None
+
 
 def _report_form_class(indicators: list[dict], language: str) -> type[ReportForm]:
     """A ReportForm class with a field per indicator of the period (fields depend on the period's definition)."""
@@ -142,8 +134,10 @@ def _report_form_class(indicators: list[dict], language: str) -> type[ReportForm
                                validate_choice=True, validators=[Optional()])
         elif indicator["kind"] == "text":
             field = TextAreaField(title, validators=[Length(max=LONGEST_TEXT)])
+        elif indicator["kind"] == "count":
+            field = _count_field(title)
         else:
-            field = StringField(title, validators=[Length(max=40)])
+            field = _percentage_field(title)
         setattr(PeriodReportForm, name, field)
         if indicator["evidence"]:
             setattr(PeriodReportForm, f"evidence-{indicator['key']}",
@@ -212,14 +206,7 @@ class InquiryCountsForm(FlaskForm):
         for number, month in enumerate(self.months):
             for channel in CHANNELS:
                 received, within = self.cell("received", number, channel), self.cell("within", number, channel)
-                values = []
-                for field in (received, within):
-                    text = SPACES.sub("", field.data or "")
-                    if text and not WHOLE.match(text) or text.startswith("-"):
-                        field.errors.append(_("Enter a whole number of 0 or more."))
-                    elif text and int(text) > LARGEST_COUNT:
-                        field.errors.append(_("This is larger than any division could count; check the number."))
-                    values.append(int(text) if text and not field.errors else None)
+                values = [received.data, within.data]
                 if received.errors or within.errors:
                     valid = False
                 elif values[1] is not None and (values[0] or 0) < values[1]:
@@ -237,9 +224,12 @@ def counts_form(months: list[date], **kwargs) -> InquiryCountsForm:
     class QuarterCountsForm(InquiryCountsForm):
         pass
 
+    whole = _l("Enter a whole number of 0 or more.")
+    too_many = _l("This is larger than any division could count; check the number.")
     for number, _month in enumerate(months):
         for channel in CHANNELS:
             for figure in ("received", "within"):
-                setattr(QuarterCountsForm, f"{figure}-{number}-{channel}",
-                        StringField(validators=[Length(max=20)], render_kw={"inputmode": "numeric"}))
+                setattr(QuarterCountsForm, f"{figure}-{number}-{channel}", BoundedNumberField(
+                    lowest=0, highest=LARGEST_COUNT, grouped=True, render_kw={"inputmode": "numeric"},
+                    messages={"not_a_number": whole, "too_small": whole, "too_large": too_many}))
     return QuarterCountsForm(months=months, **kwargs)

@@ -167,6 +167,7 @@ class QuarterlyReport(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None]
+    # The day it was first handed in: handed in again after a return, it keeps this day, so it is not made late.
     submitted_on: Mapped[date | None] = mapped_column(Date)
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

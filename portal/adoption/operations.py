@@ -47,6 +47,10 @@ class Refused(Exception):
     """The change is not allowed as asked; the message says why, in the reader's language."""
 
 
+class Stale(Refused):
+    """The report changed after the page asking for this change was read: someone else saved it first."""
+
+
 @dataclass(frozen=True)
 class IndicatorSyncOutcome:
     slug: str
@@ -121,7 +125,7 @@ def _flush(report: QuarterlyReport) -> None:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise Refused(str(CHANGED_MEANWHILE)) from None
+        raise Stale(str(CHANGED_MEANWHILE)) from None
 
 
 def _keep_revision(report: QuarterlyReport, author: User, comment: str | None = None) -> None:
@@ -132,17 +136,18 @@ def _keep_revision(report: QuarterlyReport, author: User, comment: str | None = 
 
 def save_report(period: ReportingPeriod, division: Division, answers: dict, revision: int | None, lead: User,
                 submit: bool, today: date) -> QuarterlyReport:
-    """Saves a division's answers as a draft, or hands the report in; computed figures are read at that moment."""
+    """Saves a division's answers as a draft, or hands the report in; computed figures are read at that moment. A
+    report returned and handed in again keeps the day of its first hand-in, by which lateness is judged."""
     report = db.session.scalar(select(QuarterlyReport).where(QuarterlyReport.period_id == period.id,
                                                              QuarterlyReport.division_id == division.id))
     if report is None:
         if revision is not None:
-            raise Refused(str(CHANGED_MEANWHILE))
+            raise Stale(str(CHANGED_MEANWHILE))
         report = QuarterlyReport(period=period, division=division, period_id=period.id, division_id=division.id,
                                  state=ReportState.DRAFT, answers={}, computed={}, scores={}, revisions=[])
         db.session.add(report)
     elif revision != report.revision:
-        raise Refused(str(CHANGED_MEANWHILE))
+        raise Stale(str(CHANGED_MEANWHILE))
     if not report.can_edit(lead):
         raise Refused(_("This report is %(state)s and cannot be changed now.", state=report.state.title.lower()))
     report.answers = answers
@@ -150,7 +155,8 @@ def save_report(period: ReportingPeriod, division: Division, answers: dict, revi
     report.scores = scoring.area_scores(period, answers, report.computed)
     report.updated_at, report.updated_by_id = utcnow(), lead.id
     if submit:
-        report.state, report.submitted_at, report.submitted_on = ReportState.SUBMITTED, utcnow(), today
+        report.state, report.submitted_at = ReportState.SUBMITTED, utcnow()
+        report.submitted_on = report.submitted_on or today
     _keep_revision(report, lead)
     _flush(report)
     record("adoption.report_submit" if submit else "adoption.report_save", f"report:{report.id}",
@@ -161,7 +167,7 @@ def save_report(period: ReportingPeriod, division: Division, answers: dict, revi
 def review_report(report: QuarterlyReport, accept: bool, comment: str, revision: int, steward: User) -> None:
     """Accepts a submitted report, or returns it to the division with a comment saying what to change."""
     if revision != report.revision:
-        raise Refused(str(CHANGED_MEANWHILE))
+        raise Stale(str(CHANGED_MEANWHILE))
     if not report.can_review(steward):
         raise Refused(_("Only a report awaiting review can be accepted or returned."))
     if not accept and not comment.strip():

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,6 +11,7 @@ from ..extensions import db
 from ..formatting import reader_language
 from ..forms import render_form
 from ..fragments import render_part, render_part_made
+from ..numbers import number_or_none
 from ..pagination import requested_page
 from ..pdf import pdf_response
 from ..security import accepts_upload, found_and_allowed, requires
@@ -17,8 +19,8 @@ from . import exports, operations, queries
 from .forms import InquiryLogForm, PeriodForm, PhaseForm, ReviewForm, counts_form, initial_data
 from .forms import report_form as build_report_form
 from .inquiry_log import CHANNELS, MAX_BYTES, LogRefused, check_upload, figures_from_counts, read_inquiry_log
-from .models import Phase, PhaseStatus
-from .operations import Refused
+from .models import Phase, PhaseStatus, ReportRevision
+from .operations import Refused, Stale
 from .pages import adoption_navigation, dashboard_parts, division_parts, indicators_of
 from .titles import channel_title
 
@@ -115,7 +117,17 @@ def period(period_id: int):
                            language=reader_language(), today=date.today())
 
 
-def _report_page(period, division, report, form=None, review=None):
+@dataclass(frozen=True)
+class Conflict:
+    """The answers someone typed on a page that another save has since put out of date, beside the report as it is
+    now (`saved`, its latest revision): `differing` are the indicators whose answers are not the same."""
+
+    typed: dict
+    saved: ReportRevision
+    differing: list[dict]
+
+
+def _report_page(period, division, report, form=None, review=None, conflict: Conflict | None = None):
     language = reader_language()
     editing = report.can_edit(current_user) if report else (current_user.can("adoption.submit")
                                                             and current_user.division_id == division.id)
@@ -127,7 +139,8 @@ def _report_page(period, division, report, form=None, review=None):
         review = ReviewForm(data={"revision": report.revision})
     computed = (report.computed if report and not editing
                 else operations.computed_for(period, [division.id])[division.id])
-    status = 422 if any(part is not None and (part.errors or part.form_errors) for part in (form, review)) else 200
+    status = 409 if conflict else 422 if any(part is not None and (part.errors or part.form_errors)
+                                             for part in (form, review)) else 200
     # The fields of a report as saved are the same for the same period, answers and computed figures: kept, and
     # its form is built only to draw them.
     fields = render_part_made("adoption/_report_fields.html", (
@@ -136,8 +149,18 @@ def _report_page(period, division, report, form=None, review=None):
                  "language": language}) if saved is not None else None
     return render_template("adoption/report.html", period=period, division=division, report=report,
                            form=form if editing and fields is None else None, review=review if reviewing else None,
-                           fields=fields,
+                           fields=fields, conflict=conflict,
                            computed=computed, language=language, today=date.today()), status
+
+
+def _conflict_page(period, division, form):
+    """The form as it was sent, beside the report as someone else has just saved it; the form is put on that
+    revision, so that saving it again keeps what it holds then."""
+    report = queries.report_for(period.id, division.id)
+    if report.can_edit(current_user):
+        form.rebase(report.revision)
+    conflict = Conflict(form.answers(), queries.revisions(report)[-1], form.differing(report.answers))
+    return _report_page(period, division, report, form=form, conflict=conflict)
 
 
 @bp.route("/adoption/reports/<int:period_id>/<code>", methods=["GET", "POST"])
@@ -147,16 +170,23 @@ def report_form(period_id: int, code: str):
     report = queries.report_for(found_period.id, found.id)
     if request.method == "GET":
         return _report_page(found_period, found, report)
-    if not (report.can_edit(current_user) if report else current_user.can("adoption.submit")
-            and current_user.division_id == found.id):
+    if not (current_user.can("adoption.submit") and current_user.division_id == found.id):
         abort(403)
     indicators = [item for item in indicators_of(found_period) if not item["computed"]]
     form = build_report_form(indicators, reader_language())
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if report is not None and not report.can_edit(current_user):
+        if form.revision.data == report.revision:
+            abort(403)
+        return _conflict_page(found_period, found, form)
+    if not valid:
         return _report_page(found_period, found, report, form=form)
     try:
         saved = operations.save_report(found_period, found, form.answers(), form.revision.data, current_user,
                                        form.action.data == "submit", date.today())
+    except Stale:
+        db.session.rollback()
+        return _conflict_page(found_period, found, form)
     except Refused as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
@@ -188,8 +218,8 @@ def review(report_id: int):
 
 
 def _revision_number(name: str, default: int, last: int) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 1 <= int(value) <= last else default
+    found = number_or_none(request.args.get(name), 1, last)
+    return default if found is None else found
 
 
 @bp.route("/adoption/reports/<int:report_id>/revisions")
@@ -228,9 +258,9 @@ def _uploader(code: str):
 @requires("adoption.submit")
 def inquiries(code: str):
     found = _uploader(code)
-    chosen = request.args.get("period", "")
+    chosen = number_or_none(request.args.get("period"))
     ordered = queries.periods()
-    period = next((item for item in ordered if str(item.id) == chosen), ordered[0] if ordered else None)
+    period = next((item for item in ordered if item.id == chosen), ordered[0] if ordered else None)
     return _inquiries_page(found, period)
 
 

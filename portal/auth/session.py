@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import make_transient_to_detached
 
 from ..extensions import db
+from ..numbers import number_or_none
 from ..security import Role
 from .interrupted import signed_out_form
 from .models import User, UserRole
@@ -42,9 +43,10 @@ def register_user_loader(login_manager) -> None:
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         user_id, _sep, token = (session_id or "").partition(":")
-        if not user_id.isdigit() or not token:
+        number = number_or_none(user_id, 1)
+        if number is None or not token:
             return None
-        user = signed_in_user(int(user_id))
+        user = signed_in_user(number)
         if user is None or not user.active or not user.token_matches(token):
             return None
         return user

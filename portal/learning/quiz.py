@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from .. import clock
 from ..formatting import moment
+from ..numbers import parse_number
 from .grading import right_keys
 from .holidays import holiday_title
 from .models import Attempt, AttemptQuestion, QuestionKind
@@ -61,7 +62,7 @@ def quiz_view(attempt: Attempt, module: PublishedModule, language: str) -> list[
 def chosen_keys(attempt: Attempt, values: dict[int, list[str]]) -> dict[int, list[str]]:
     """The keys behind the numbers a person chose, by question position (numbers were checked by the form)."""
     by_position = {drawn.position: drawn for drawn in attempt.questions}
-    return {position: [by_position[position].choices[int(value) - 1]["key"] for value in chosen]
+    return {position: [by_position[position].choices[parse_number(value, 1) - 1]["key"] for value in chosen]
             for position, chosen in values.items() if position in by_position}
 
 

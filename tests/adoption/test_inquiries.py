@@ -156,3 +156,45 @@ def test_the_division_page_shows_replaced_figures_at_once(app, client, city):
     shown = typed("40", "20")
     assert counted(app)[2] == 1
     assert "Phone 40 50 %" in shown and "Phone 40 90 %" not in shown
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("9" * 5_000, "larger than any division could count"), ("-" + "9" * 5_000, "whole number of 0 or more"),
+    ("²", "whole number of 0 or more"), ("٣", "whole number of 0 or more"), ("١٠", "whole number of 0 or more"),
+    ("-5", "whole number of 0 or more"), ("1e3", "whole number of 0 or more"),
+], ids=["5000-digits", "minus-5000-digits", "superscript-two", "arabic-indic-three", "arabic-indic-ten",
+        "negative", "exponent"])
+def test_hostile_counts_are_refused_next_to_the_field_and_nothing_changes(app, client, city, value, expected):
+    lead, ids = city
+    sign_in(client, lead)
+    path = f"/adoption/divisions/{ids['division']}/inquiries/{ids['period']}/counts"
+    token_from = f"/adoption/divisions/{ids['division']}/inquiries"
+    response = post_form(client, path, {"received-0-phone": value, "within-0-phone": "1", "received-1-email": "3",
+                                        "within-1-email": value}, token_from=token_from)
+    assert response.status_code == 422
+    shown = page(response)
+    for name in ("received-0-phone", "within-1-email"):
+        assert expected in shown.select_one(f"#{name}-error").get_text(" ", strip=True)
+    assert "Exceeds the limit" not in shown.get_text(" ", strip=True)
+    assert counted(app) == (0, 0, 0)
+
+
+def test_counts_typed_with_thousands_apart_are_read(app, client, city):
+    lead, ids = city
+    sign_in(client, lead)
+    path = f"/adoption/divisions/{ids['division']}/inquiries/{ids['period']}/counts"
+    token_from = f"/adoption/divisions/{ids['division']}/inquiries"
+    response = post_form(client, path, {"received-0-phone": "1 200", "within-0-phone": "1\u00a0100"},
+                         token_from=token_from)
+    assert response.status_code == 302
+    shown = page(client.get(f"/adoption/divisions/{ids['division']}")).get_text(" ", strip=True)
+    assert "91.7 %" in shown.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("query", ["period=%C2%B2", "period=" + "9" * 5_000, "period=-1", "period=%D9%A3"])
+def test_the_upload_page_chosen_by_a_hostile_period_shows_the_newest(app, client, city, query):
+    lead, ids = city
+    sign_in(client, lead)
+    response = client.get(f"/adoption/divisions/{ids['division']}/inquiries?{query}")
+    assert response.status_code == 200
+    assert page(response).select_one("#period option[selected]")["value"] == str(ids["period"])

@@ -160,7 +160,29 @@ def test_the_steward_returns_with_a_comment_the_lead_corrects_and_the_revisions_
     assert changed == ["Staff briefings on the Service Promise"]
 
 
-def test_the_second_of_two_people_editing_is_refused_and_nothing_is_overwritten(app, client, city, factory):
+def form_values(form) -> dict:
+    """What a browser would send from this form as it is shown (text, the checked choices, hidden fields; a
+    browser drops the line break that starts a text area)."""
+    values = {}
+    for element in form.find_all(["input", "textarea"]):
+        name = element.get("name")
+        if not name or (element.get("type") in ("radio", "checkbox") and not element.has_attr("checked")):
+            continue
+        text = element.get_text() if element.name == "textarea" else element.get("value", "")
+        values[name] = text.removeprefix("\r\n").removeprefix("\n") if element.name == "textarea" else text
+    return values
+
+
+def compared(response) -> dict[str, list[str]]:
+    """The conflict page's table: each differing indicator with the answer typed and the answer saved."""
+    table = page(response).find(id="compare-title").find_next("table")
+    return {row.th.get_text(strip=True): [" ".join(cell.get_text(" ", strip=True).split()) for cell in row("td")]
+            for row in table.tbody("tr")}
+
+
+def test_the_second_of_two_people_editing_sees_both_versions_and_loses_nothing(app, client, city, factory):
+    """Two people (or two tabs) saving the same report: the second save is not written; the page shows what they
+    typed, still in the form, beside the report as it was saved meanwhile, and saving the form again keeps it."""
     lead, _other, _steward, ids = city
     colleague = factory.user(roles=("staff", "lead"), division="CXD", name="Second Lead")
     sign_in(client, lead)
@@ -168,11 +190,57 @@ def test_the_second_of_two_people_editing_is_refused_and_nothing_is_overwritten(
     sign_in(second, colleague)
     path = form_path(ids)
     stale = page(second.get(path)).find("input", attrs={"name": "revision"})["value"]
-    assert send(client, ids, **{"value-staff-briefings-held": "5"}).status_code == 302
-    response = post_form(second, path, {"revision": stale, "action": "save", "value-staff-briefings-held": "1"},
-                         token_from=path, follow_redirects=True)
-    assert any("Someone else changed this report" in message for message in messages(response))
-    assert report_row(app, ids["report"])[1]["staff-briefings-held"] == {"value": 5}
+    assert send(client, ids, **{"value-staff-briefings-held": "5", "value-learning-needs": "Scripts for calls.",
+                                "value-divisional-website-updated": "no"}).status_code == 302
+    saved = report_row(app, ids["report"])
+    typed = {"revision": stale, "action": "save", "value-staff-briefings-held": "1",
+             "value-divisional-website-updated": "yes", "value-learning-needs": "Scripts for calls.",
+             "evidence-divisional-website-updated": "The page went live in May."}
+    response = post_form(second, path, typed, token_from=path)
+
+    assert response.status_code == 409
+    assert report_row(app, ids["report"]) == saved
+    shown = page(response)
+    assert shown.title.get_text().startswith("Error:")
+    summary = shown.select_one(".error-summary")
+    assert "Someone else saved this report" in summary.get_text(" ", strip=True)
+    assert summary.find("a")["href"] == "#compare-title"
+    assert compared(response) == {"Staff briefings on the Service Promise": ["1 (target 3)", "5 (target 3)"],
+                                  "Divisional website updated with the Service Promise": [
+                                      "Yes Evidence: The page went live in May.", "No"]}
+    assert "Saved by Lee Lead" in shown.find(id="compare-title").find_next("p").get_text()
+    form = shown.select_one("form.report-form")
+    kept = form_values(form)
+    assert {name: kept[name] for name in typed if name not in ("revision", "action")} == {
+        name: value for name, value in typed.items() if name not in ("revision", "action")}
+    assert kept["revision"] == str(saved[3])
+
+    assert post_form(second, path, {**kept, "action": "save"}, token_from=path).status_code == 302
+    state, answers, *_rest = report_row(app, ids["report"])
+    assert answers["staff-briefings-held"] == {"value": 1}
+    assert answers["divisional-website-updated"] == {"value": True, "evidence": "The page went live in May."}
+
+
+def test_a_report_handed_in_meanwhile_shows_what_was_typed_beside_it_and_is_not_changed(app, client, city, factory):
+    lead, _other, _steward, ids = city
+    colleague = factory.user(roles=("staff", "lead"), division="CXD", name="Second Lead")
+    sign_in(client, lead)
+    second = app.test_client()
+    sign_in(second, colleague)
+    path = form_path(ids)
+    stale = page(second.get(path)).find("input", attrs={"name": "revision"})["value"]
+    assert send(client, ids, action="submit", **complete_answers(app, ids)).status_code == 302
+    handed_in = report_row(app, ids["report"])
+    response = post_form(second, path, {"revision": stale, "action": "save", "value-staff-briefings-held": "12"},
+                         token_from=path)
+    assert response.status_code == 409
+    assert report_row(app, ids["report"]) == handed_in
+    assert "can no longer be changed" in page(response).select_one(".error-summary").get_text(" ", strip=True)
+    assert compared(response)["Staff briefings on the Service Promise"] == ["12 (target 3)", "4 (target 3)"]
+    assert page(response).select_one("form.report-form") is None
+    current = str(handed_in[3])
+    assert post_form(second, path, {"revision": current, "action": "save", "value-staff-briefings-held": "12"},
+                     token_from=path).status_code == 403
 
 
 def test_a_lead_cannot_read_or_write_another_divisions_report_by_guessing(app, client, city):
@@ -314,3 +382,160 @@ def test_kept_computed_figures_move_with_nominations_and_inquiry_counts_at_once(
         enter_counts(person.division, period, [MonthlyFigure(month, "email", 10, 10, 8, 0, None)], person)
         db.session.commit()
     assert figures(lead.id)["acknowledged-within-standard"] == 80.0
+
+
+HOSTILE_NUMBERS = ["9" * 5_000, "-" + "9" * 5_000, "²", "٣", "１２", "1e400", "-1"]
+
+
+@pytest.mark.parametrize("value", HOSTILE_NUMBERS, ids=["5000-digits", "minus-5000-digits", "superscript-two",
+                                                        "arabic-indic-three", "fullwidth-twelve", "exponent", "negative"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_hostile_numbers_in_the_report_get_the_portals_own_message(app, client, city, factory, value, language):
+    """Neither Python's digit limit nor its messages reach the lead: each count and percentage gets the portal's
+    message in the reader's language, and nothing is written."""
+    lead, _other, _steward, ids = city
+    if language == "fr":
+        lead = factory.user(roles=("staff", "lead"), division="CXD", name="Léa Leclerc", language="fr")
+    sign_in(client, lead)
+    before = report_row(app, ids["report"])
+    response = send(client, ids, **{"value-staff-briefings-held": value, "value-managers-trained": value})
+    assert response.status_code == 422
+    shown = page(response)
+    errors = {element["id"]: element.get_text(" ", strip=True) for element in shown.select("p.error")}
+    count, share = errors["value-staff-briefings-held-error"], errors["value-managers-trained-error"]
+    expected = {"en": ("whole number of 0 or more", "cannot be negative", "larger than any division could count",
+                       "percentage from 0 to 100"),
+                "fr": ("nombre entier", "négative", "dépasse", "pourcentage de 0 à 100")}[language]
+    assert any(words in count for words in expected[:3]), count
+    assert expected[3] in share, share
+    text = shown.get_text(" ", strip=True)
+    assert "Exceeds the limit" not in text and "4300" not in text
+    assert shown.select_one(".error-summary") is not None
+    assert report_row(app, ids["report"]) == before
+
+
+@pytest.mark.parametrize("query", ["from=%C2%B2", "from=%D9%A3&to=%C2%B2", "from=" + "9" * 5_000, "to=-1",
+                                   "from=-" + "9" * 5_000, "from=0&to=99", "from=%EF%BC%91"])
+def test_revisions_compared_by_hostile_numbers_fall_back_to_the_latest_two(app, client, city, query):
+    lead, _other, _steward, ids = city
+    sign_in(client, lead)
+    for figure in ("1", "2"):
+        assert send(client, ids, **{"value-staff-briefings-held": figure}).status_code == 302
+    response = client.get(f"/adoption/reports/{ids['report']}/revisions?{query}")
+    assert response.status_code == 200
+    shown = page(response)
+    assert [option["value"] for option in shown.select("#from option[selected], #to option[selected]")] == ["2", "3"]
+
+
+class Day(date):
+    """date, with today() set by the test."""
+
+    chosen = date.today()
+
+    @classmethod
+    def today(cls) -> date:
+        return cls.chosen
+
+
+def handed_in_late(client, paths: list[str]) -> list[str]:
+    """Every mention of lateness on these pages: the tags beside reports and the report's own facts."""
+    return [" ".join(element.get_text(" ", strip=True).split()) for path in paths
+            for element in page(client.get(path)).select(".tag, .facts dd")
+            if "late" in element.get_text().lower()]
+
+
+def test_a_report_returned_and_handed_in_again_keeps_its_first_hand_in_day(app, client, city, monkeypatch):
+    from datetime import datetime, time, timedelta
+
+    from portal.adoption import operations, views
+    from portal.adoption.models import QuarterlyReport, ReportingPeriod
+
+    lead, other, steward, ids = city
+    due = date.today() - timedelta(days=20)
+    with app.app_context():
+        db.session.get(ReportingPeriod, ids["period"]).due_on = due
+        db.session.commit()
+    monkeypatch.setattr(views, "date", Day)
+
+    def on(day: date):
+        Day.chosen = day
+        monkeypatch.setattr(operations, "utcnow", lambda: datetime.combine(day, time(15)))
+
+    sign_in(client, lead)
+    answers = complete_answers(app, ids)
+    on(due - timedelta(days=1))
+    assert send(client, ids, action="submit", **answers).status_code == 302
+    steward_client = app.test_client()
+    sign_in(steward_client, steward)
+    on(due + timedelta(days=2))
+    path = form_path(ids)
+    revision = page(steward_client.get(path)).find("input", attrs={"name": "revision"})["value"]
+    assert post_form(steward_client, f"/adoption/reports/{ids['report']}/review",
+                     {"revision": revision, "decision": "return", "comment": "Add the huddles."},
+                     token_from=path).status_code == 302
+    on(due + timedelta(days=5))
+    assert send(client, ids, action="submit", **answers).status_code == 302
+
+    with app.app_context():
+        report = db.session.get(QuarterlyReport, ids["report"])
+        assert (report.state.value, report.submitted_on, report.is_late()) == ("submitted", due - timedelta(days=1),
+                                                                             False)
+    assert handed_in_late(steward_client, ["/adoption/", f"/adoption/divisions/{ids['division']}", path]) == []
+    facts = page(steward_client.get(path)).select_one(".facts").get_text(" ", strip=True)
+    assert "Handed in on " + long_day(app, due - timedelta(days=1)) in facts
+    assert "Handed in again on " + long_day(app, due + timedelta(days=5)) in facts
+    assert late_count(steward_client) == 0
+
+    other_client = app.test_client()
+    sign_in(other_client, other)
+    assert send(other_client, ids, action="submit", division=ids["other_division"], **answers).status_code == 302
+    assert late_count(steward_client) == 1
+    rows = {row.th.get_text(strip=True): row.get_text(" ", strip=True)
+            for row in page(steward_client.get(f"/adoption/periods/{ids['period']}")).select("tbody tr")}
+    assert "late" in rows["Division PFR"] and "late" not in rows["Division CXD"]
+    assert "late" in page(steward_client.get(form_path(ids, ids["other_division"]))).select_one(".facts").get_text()
+
+
+def long_day(app, day: date) -> str:
+    from portal.formatting import long_date
+
+    with app.test_request_context():
+        return long_date(day)
+
+
+def late_count(client) -> int:
+    """The chosen quarter's count of reports handed in late, as the dashboard shows it."""
+    table = page(client.get("/adoption/")).find(id="latest-title").find_next("table")
+    columns = [cell.get_text(strip=True) for cell in table.thead.find_all("th")]
+    cells = [cell.get_text(strip=True) for cell in table.tbody.find("tr").find_all(["th", "td"])]
+    return int(cells[columns.index("Handed in late")])
+
+
+def test_the_upgrade_gives_a_report_handed_in_again_its_first_day_back(app, city):
+    """Migration 0013 sets the day a returned report was first handed in back from its revisions (in Toronto
+    time), and leaves a report handed in once as it is."""
+    from datetime import datetime
+
+    from flask_migrate import downgrade, upgrade
+
+    from portal.adoption.models import QuarterlyReport, ReportRevision, ReportState
+    from portal.config import BASE_DIR
+
+    _lead, _other, _steward, ids = city
+    migrations = str(BASE_DIR / "migrations")
+    with app.app_context():
+        report, other = (db.session.get(QuarterlyReport, ids[key]) for key in ("report", "other_report"))
+        for found, steps in ((report, [("submitted", datetime(2026, 7, 31, 3, 30)),
+                                       ("returned", datetime(2026, 8, 2, 14, 0)),
+                                       ("submitted", datetime(2026, 8, 6, 14, 0))]),
+                             (other, [("submitted", datetime(2026, 8, 3, 14, 0))])):
+            for number, (state, moment) in enumerate(steps, start=len(found.revisions) + 1):
+                db.session.add(ReportRevision(report_id=found.id, number=number, state=ReportState(state),
+                                              answers={}, computed={}, created_at=moment))
+            found.state, found.submitted_on = ReportState.SUBMITTED, steps[-1][1].date()
+        db.session.commit()
+        downgrade(directory=migrations, revision="0012_cycle_names")
+        upgrade(directory=migrations)
+        db.session.expire_all()
+        assert db.session.get(QuarterlyReport, ids["report"]).submitted_on == date(2026, 7, 30)
+        assert db.session.get(QuarterlyReport, ids["other_report"]).submitted_on == date(2026, 8, 3)
