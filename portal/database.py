@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
+from . import collation
 from .kept import KeptByKey
 
 # INSERT … ON CONFLICT for the two databases the portal runs on.
@@ -100,7 +101,8 @@ def _begin_statement() -> str | None:
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for writes so writers queue."""
+    """WAL, a busy timeout, foreign keys, names compared as people expect, and BEGIN IMMEDIATE for writes so
+    writers queue."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -111,6 +113,7 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        collation.register(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

@@ -15,6 +15,8 @@ from babel.numbers import format_decimal, get_group_symbol
 from flask import current_app
 from flask_babel import get_locale
 
+from .collation import sort_key
+
 EMPTY = "—"
 DEFAULT_LOCALE = Locale.parse("en_CA")
 
@@ -192,6 +194,16 @@ def share(count: int, total: int) -> tuple[str, str] | None:
     return shares([count], total)[0]
 
 
+def in_name_order(items, attribute: str) -> list:
+    """Items by the name at `attribute` ("user.full_name"), in the order people expect (portal/collation.py)."""
+    def name_of(item):
+        for part in attribute.split("."):
+            item = getattr(item, part)
+        return sort_key(item)
+
+    return sorted(items, key=name_of)
+
+
 FILTERS = {"moment": moment, "weekday_date": weekday_date, "long_date": long_date, "short_date": short_date,
            "date_time": date_time, "number": number, "percent": percent, "month_name": month_name,
-           "business_time": business_time}
+           "business_time": business_time, "in_name_order": in_name_order}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs when they are missing, or stops with a clear message.
-#   runtime: what WeasyPrint needs (pango, harfbuzz subsetting, a font with French accents) and venv
+#   runtime: what WeasyPrint needs (pango, harfbuzz subsetting, a font with French accents), venv, and ICU with a
+#            C++ compiler to build PyICU (names sorted as people expect)
 #   test:    the same, plus the system Chromium for the browser and accessibility tests, and Java and npm for the
 #            Nu Html Checker (vnu.jar from npm, run on the system Java)
 #   bench:   the same as runtime, plus the wrk HTTP load generator for `make bench`
@@ -9,7 +10,7 @@ mode=${1:-runtime}
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-wanted=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+wanted=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libicu-dev pkg-config g++ python3-dev)
 case "$mode" in
   runtime) ;;
   test) wanted+=(chromium) ;;
@@ -18,7 +19,7 @@ case "$mode" in
 esac
 
 if ! command -v dpkg-query >/dev/null; then
-  echo "system-deps: this is not a Debian system; install pango, libharfbuzz-subset0, DejaVu fonts, chromium, Java and npm (tests) and wrk (bench) yourself." >&2
+  echo "system-deps: this is not a Debian system; install pango, libharfbuzz-subset0, DejaVu fonts, ICU (libicu-dev, pkg-config, a C++ compiler, Python headers), chromium, Java and npm (tests) and wrk (bench) yourself." >&2
   exit 0
 fi
 

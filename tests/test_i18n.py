@@ -243,3 +243,52 @@ def test_no_visible_text_on_a_french_page_bypasses_the_catalogue(app, factory, c
              for name, response in shown.items() if response.mimetype == "text/html" and not response.location}
     assert {name: words for name, words in found.items() if words} == {}
     assert len(found) > 20
+
+
+# Staff named so that an order by code point (Benoît before Béatrice, capitals and accented letters after z) or by
+# folded ASCII (Łucja among the U's, Øyvind among the Y's) differs from the order people expect.
+IN_NAME_ORDER = ["Béatrice Roy", "Benoît Roy", "Élise Roy", "émile Roy", "Eric Roy", "Luc Roy", "Łucja Roy",
+                 "Mario Roy", "Olivia Roy", "Øyvind Roy", "Ursula Roy", "Zoé Roy"]
+
+
+def test_names_sort_as_people_expect_in_both_languages():
+    from portal.collation import sort_key
+
+    assert sorted(reversed(IN_NAME_ORDER), key=sort_key) == IN_NAME_ORDER
+    assert sorted(["Côté", "cote", "Cote", "côte"], key=sort_key) == ["cote", "Cote", "côte", "Côté"]
+
+
+def order_shown(text: str) -> list[str]:
+    return sorted((name for name in IN_NAME_ORDER if name in text), key=text.index)
+
+
+def test_every_list_of_people_is_in_the_order_people_expect(app, client, factory, content):
+    """Who has not attested and who is overdue (pages and CSV), the staff search, the accounts, the committee
+    candidates and a cycle's committee, and the network of leads: on SQLite and on PostgreSQL."""
+    from datetime import date, timedelta
+
+    from portal.auth.models import User
+    from portal.extensions import db
+    from portal.recognition.models import Programme
+    from portal.recognition.operations import CycleSettings, open_cycle
+
+    people = [factory.user(roles=("staff", "lead", "committee"), division="CXD", name=name,
+                           start_date=date(2020, 1, 6)).id
+              for name in IN_NAME_ORDER[::2] + IN_NAME_ORDER[1::2][::-1]]
+    viewer = factory.user(roles=("staff", "steward", "admin"), division="PFR", name="Vera Viewer")
+    today = date.today()
+    with app.test_request_context():
+        award = db.session.scalar(db.select(Programme).where(Programme.slug == "city-managers-award"))
+        cycle = open_cycle(award, CycleSettings("Names", today - timedelta(days=1), today + timedelta(days=9),
+                                                frozenset(people), people[0], name_fr="Noms"),
+                           db.session.get(User, viewer.id))
+        db.session.commit()
+        cycle_id = cycle.id
+    sign_in(client, viewer)
+    for address in ("/attestation/CXD", "/attestation/CXD/export.csv", "/learning/report/CXD",
+                    "/learning/report/CXD/export.csv", f"/recognition/cycles/{cycle_id}/nominate?q=roy",
+                    "/admin/users", "/recognition/cycles/new", "/recognition/cycles/", "/adoption/network"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        expected = IN_NAME_ORDER[:10] if "nominate" in address else IN_NAME_ORDER
+        assert order_shown(response.get_data(as_text=True)) == expected, address

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import AuditEntry
 from ..auth.models import User
+from ..collation import by_name
 from ..extensions import db
 from ..learning.queries import current_modules
 from ..recognition import queries as recognition_queries
@@ -98,6 +99,7 @@ def named_in(entries: list) -> Named:
 
 
 def users_page(page: int, per_page: int) -> tuple[list[User], int]:
-    users = db.session.scalars(select(User).options(selectinload(User.role_rows)).order_by(User.full_name, User.id)
+    users = db.session.scalars(select(User).options(selectinload(User.role_rows))
+                               .order_by(by_name(User.full_name), User.id)
                                .limit(per_page).offset((page - 1) * per_page)).all()
     return list(users), db.session.scalar(select(func.count(User.id)))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import defer, lazyload, undefer
 
 from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
+from ..collation import by_name
 from ..extensions import db
 from ..indicators import percentage
 from ..kept import KeptByKey
@@ -411,7 +412,7 @@ def network() -> list[NetworkRow]:
     leads: dict[int, list[User]] = {}
     for lead in db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
                                    .where(UserRole.role == Role.LEAD, User.active.is_(True))
-                                   .order_by(User.full_name)):
+                                   .order_by(by_name(User.full_name), User.id)):
         leads.setdefault(lead.division_id, []).append(lead)
     current = phases()
     found = []

@@ -117,8 +117,9 @@ class UserRole(db.Model):
 
 
 class NamePrefix(db.Model):
-    """Every start of every word of a person's name, folded to lowercase ASCII, with the folded name to sort by:
-    the people whose name has a word starting with what was typed are read in name order from the key alone."""
+    """Every start of every word of a person's name, folded to lowercase ASCII, with the name's sort key (as hex,
+    portal/collation.py): the people whose name has a word starting with what was typed are read in name order
+    from the key alone."""
 
     __tablename__ = "name_prefixes"
     __table_args__ = {"sqlite_with_rowid": False}

@@ -1,6 +1,6 @@
 """Finding colleagues by name: every start of every word of every name is kept folded in `name_prefixes`, beside
-the folded name, so a search reads the first people in name order for the longest word typed straight from that
-key, never a scan or a sort of the staff, and checks the other words typed by key."""
+the name's sort key (portal/collation.py), so a search reads the first people in name order for the longest word
+typed straight from that key, never a scan or a sort of the staff, and checks the other words typed by key."""
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, event, exists, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from ..collation import sort_key
 from ..extensions import db
 from .models import Division, NamePrefix, User
 
@@ -25,8 +26,8 @@ def name_words(text: str) -> list[str]:
 
 
 def sort_name(full_name: str) -> str:
-    """The name as it is sorted: its folded words, so accents and case do not change the order."""
-    return " ".join(name_words(full_name))[:SORT_NAME_LENGTH]
+    """The name's sort key as hex, which sorts byte by byte in the order people expect on either database."""
+    return sort_key(full_name or "").hex()[:SORT_NAME_LENGTH]
 
 
 def name_prefixes(full_name: str) -> set[str]:

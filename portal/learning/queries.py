@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, bindparam, func, select
 
 from ..auth.models import User, UserRole
+from ..collation import by_name
 from ..extensions import db
 from ..security import Role
 from .certificates import kept_pdfs
@@ -290,7 +291,7 @@ def _holders_of(role: Role, person_id: int, division_id: int | None = None) -> t
     if division_id is not None:
         found = found.where(User.division_id == division_id)
     return tuple(Contact(*row) for row in db.session.execute(
-        found.order_by(User.full_name, User.id).limit(CONTACTS_SHOWN)))
+        found.order_by(by_name(User.full_name), User.id).limit(CONTACTS_SHOWN)))
 
 
 def whom_to_ask(user) -> WhomToAsk:

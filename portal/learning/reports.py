@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
+from ..collation import by_name
 from ..extensions import db
 from ..formatting import share
 from ..marks import current_mark
@@ -107,7 +108,7 @@ def _overdue_people(shape: tuple):
              .where(User.division_id == bindparam("division_id"), User.active).subquery())
     flags = [staff.c[f"late_{number}"] for number in range(len(shape))]
     return (select(staff.c.full_name, staff.c.email, staff.c.start_date, *flags)
-            .where(or_(*flags)).order_by(staff.c.full_name, staff.c.id)
+            .where(or_(*flags)).order_by(by_name(staff.c.full_name), staff.c.id)
             .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
@@ -139,7 +140,7 @@ def division_people(division: Division, modules: dict[str, PublishedModule]) -> 
     """Every active person of the division with the modules they passed and the attempts they used (3 statements)."""
     people = db.session.scalars(select(User).options(selectinload(User.role_rows))
                                 .where(User.division_id == division.id, User.active)
-                                .order_by(User.full_name, User.id)).unique().all()
+                                .order_by(by_name(User.full_name), User.id)).unique().all()
     slug_of = {version_id: module.slug for module in modules.values() for version_id in module.same_major_ids}
     passed: dict[int, dict[str, date]] = {}
     attempts: dict[int, dict[str, int]] = {}

@@ -1,4 +1,3 @@
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -8,6 +7,7 @@ from sqlalchemy import and_, bindparam, case, false, func, literal_column, selec
 
 from ..auth.models import User
 from ..auth.queries import DivisionName, division_names
+from ..collation import by_name, sort_key
 from ..extensions import db
 from ..formatting import shares
 from ..marks import current_mark
@@ -216,17 +216,11 @@ def tallies_mark() -> int:
 SORT_ORDERS = ("name", "lowest", "highest")
 
 
-@lru_cache(maxsize=1024)
-def _alphabetical(text: str) -> str:
-    """A sort key that files « Écoles » with E, as readers expect."""
-    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)).casefold()
-
-
 def sorted_summary(summary: list[DivisionAttestation], order: str, language: str) -> list[DivisionAttestation]:
     """By division name in the reader's language, or by the share who attested to everything (divisions
     without staff last)."""
     if order not in ("lowest", "highest"):
-        return sorted(summary, key=lambda row: _alphabetical(row.division.name(language)))
+        return sorted(summary, key=lambda row: sort_key(row.division.name(language)))
     staffed = sorted((row for row in summary if row.rate is not None), key=lambda row: row.rate,
                      reverse=order == "highest")
     return staffed + [row for row in summary if row.rate is None]
@@ -301,7 +295,7 @@ def _outstanding(shape: tuple[tuple[int, ...], ...], paged: bool):
     staff = (select(User.full_name, User.email, User.start_date, User.id, mask.label("mask"))
              .where(User.division_id == bindparam("division_id"), User.active).subquery())
     listed = (select(staff.c.full_name, staff.c.email, staff.c.start_date, staff.c.mask)
-              .where(staff.c.mask != (1 << len(shape)) - 1).order_by(staff.c.full_name, staff.c.id))
+              .where(staff.c.mask != (1 << len(shape)) - 1).order_by(by_name(staff.c.full_name), staff.c.id))
     return listed.limit(bindparam("limit")).offset(bindparam("offset")) if paged else listed
 
 

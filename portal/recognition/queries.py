@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload, undefer
 
 from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
+from ..collation import by_name
 from ..extensions import db
 from ..kept import KeptByKey
 from ..security import Role
@@ -50,7 +51,7 @@ def committee_candidates() -> list[User]:
     """Active people holding the awards committee role, by name."""
     return list(db.session.scalars(select(User).join(UserRole)
                                    .where(UserRole.role == Role.COMMITTEE, User.active.is_(True))
-                                   .order_by(User.full_name, User.id)))
+                                   .order_by(by_name(User.full_name), User.id)))
 
 
 def nomination(nomination_id: int) -> Nomination | None:
