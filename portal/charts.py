@@ -8,7 +8,7 @@ import hashlib
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,7 +25,8 @@ FONT = "DejaVu Sans, Segoe UI, Arial, sans-serif"
 TITLE_SIZE, TEXT_SIZE, TICK_SIZE = 19, 16, 15
 BOLD = 1.1
 PAD = 12
-ROW, BAR = 44, 16
+ROW, BAR = 36, 12
+WIDTH, PHONE_WIDTH = 640, 360
 NBSP = "\u00a0"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DECIMAL = re.compile(r"-?\d+\.\d+")
@@ -152,7 +153,7 @@ def _scale(values: list[float], highest: float) -> leather.Linear:
     return leather.Linear(min(0, *values), max(highest, *values))
 
 
-def bar_chart(title: str, bars: Sequence[Bar], *, highest: float = 100, unit: str = "%", width: int = 640) -> Markup:
+def bar_chart(title: str, bars: Sequence[Bar], *, highest: float = 100, unit: str = "%", width: int = WIDTH) -> Markup:
     """Horizontal bars, one row per label with the label above its bar, so long names keep the full width."""
     key = ("bar", title, tuple(bars), highest, unit, width, reader_language())
     known = [bar.value for bar in bars if _known(bar.value)]
@@ -188,6 +189,13 @@ def bar_chart(title: str, bars: Sequence[Bar], *, highest: float = 100, unit: st
                                for band in bands))
     summary = "; ".join(_statement(bar.label, _figure(bar.value, unit, places)) for bar in bars)
     return _svg(key, title, summary, width, top + 8 + len(bars) * ROW + PAD, drawing)
+
+
+def for_column_and_phone(draw: Callable[[int], Markup]) -> Markup:
+    """The chart drawn for a column (WIDTH units) and for a phone (PHONE_WIDTH units); the stylesheet shows the one
+    that fits, so that its text is never shown smaller than 12 px."""
+    return Markup('<div class="chart-wide">{}</div><div class="chart-narrow">{}</div>').format(
+        draw(WIDTH), draw(PHONE_WIDTH))
 
 
 def _rounded(drawn: ET.Element) -> ET.Element:
@@ -231,7 +239,7 @@ def _axis_labels(labels: list[str], slot: float) -> tuple[list[list[str]], int]:
     return split, math.ceil(widest(split) / slot)
 
 
-def line_chart(title: str, lines: Sequence[Line], *, highest: float = 100, unit: str = "%", width: int = 640,
+def line_chart(title: str, lines: Sequence[Line], *, highest: float = 100, unit: str = "%", width: int = WIDTH,
                height: int = 300) -> Markup:
     """Trends across ordinal x labels (quarters such as "2026 Q1"), one line per series, with a legend."""
     key = ("line", title, tuple(lines), highest, unit, width, height, reader_language())

@@ -21,12 +21,26 @@ def _stylesheet_text() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
 
 
+def _header_scopes(document, _pdf) -> None:
+    """Gives each table header cell the scope PDF/UA asks of it. WeasyPrint 70 tags a <th> as TH and reads its scope
+    only to pair headers with cells, writing no /Scope; the TH element it made is kept on the cell's box as `mark`.
+    A header without scope="row" is a column header, as WeasyPrint pairs it."""
+    boxes = [page._page_box for page in document.pages]
+    while boxes:
+        box = boxes.pop()
+        tagged = getattr(box, "mark", None)
+        if tagged is not None and box.element_tag == "th":
+            tagged["A"]["Scope"] = "/Row" if box.element.get("scope") in ("row", "rowgroup") else "/Column"
+        boxes.extend(getattr(box, "children", ()))
+
+
 def render_pdf(html: str) -> bytes:
-    """A tagged PDF (PDF/UA-1), so screen readers get headings, lists and the reading order."""
+    """A tagged PDF (PDF/UA-1), so screen readers get headings, lists, the reading order and table headers with
+    their scope."""
     fetcher = RefusingFetcher()
     stylesheet = CSS(string=_stylesheet_text(), url_fetcher=fetcher)
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet],
-                                                                          pdf_variant="pdf/ua-1")
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet], pdf_variant="pdf/ua-1", finisher=_header_scopes)
 
 
 def pdf_file_response(pdf: bytes, filename: str) -> Response:

@@ -162,3 +162,23 @@ def test_charts_are_drawn_in_pdfs(app):
     assert len(filled_bars) == 11
     strokes = drawing(lines_pdf)
     assert all(f"{colour(stroke)} RG" in strokes for stroke in PALETTE[:4])
+
+
+def test_each_chart_comes_drawn_for_a_column_and_for_a_phone_with_text_of_12_px_or_more(app):
+    """The stylesheet shows the first from a 40rem screen (a column of 608 px at least) and the second below it (a
+    390 px phone leaves 358 px); both keep every text at 12 px or more."""
+    from portal.charts import for_column_and_phone
+
+    with app.test_request_context():
+        drawn = for_column_and_phone(lambda width: bar_chart("Share by division, lowest first",
+                                                             [Bar(f"Division {index}", index) for index in range(40)],
+                                                             width=width))
+    page = parse(f'<div xmlns="http://www.w3.org/2000/svg">{drawn}</div>')
+    column, phone = page
+    assert column.get("class") == "chart-wide" and phone.get("class") == "chart-narrow"
+    for wrapper, shown_at in ((column, 608), (phone, 358)):
+        svg = wrapper.find(f"{SVG}svg")
+        scale = shown_at / float(svg.get("viewBox").split()[2])
+        assert min(float(text.get("font-size")) for text in svg.iter(f"{SVG}text")) * scale >= 12
+    names = [title.get("id") for title in page.iter(f"{SVG}title") if title.get("id")]
+    assert len(set(names)) == len(names) == 2

@@ -1,8 +1,9 @@
 """Reads that adoption pages and exports share: phases, periods, the report grid and compliance, each a fixed number
 of statements whatever the number of reports or inquiries."""
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import defer, lazyload, undefer
@@ -249,7 +250,9 @@ class DivisionRow:
 
 @dataclass(frozen=True)
 class Dashboard:
-    """The city at a glance, as the dashboard, its CSV and its PDF show it."""
+    """The city at a glance for one quarter, as the dashboard, its CSV and its PDF show it: the trend up to the
+    chosen quarter, and the reports of that quarter, of the quarters after it and of any quarter with reports
+    still awaiting review."""
 
     periods: tuple[ReportingPeriod, ...]
     rows: tuple[DivisionRow, ...]
@@ -257,6 +260,13 @@ class Dashboard:
     compliance: dict[int, dict[str, Compliance]]
     compliance_period: ReportingPeriod | None
     changes: tuple = ()
+    listed: tuple[ReportingPeriod, ...] = ()
+    choices: tuple[ReportingPeriod, ...] = ()
+
+    @property
+    def chosen(self) -> ReportingPeriod | None:
+        """The quarter the dashboard describes: the last of its trend."""
+        return self.periods[-1] if self.periods else None
 
     @property
     def areas(self) -> list[dict]:
@@ -265,24 +275,41 @@ class Dashboard:
     def phase_counts(self) -> Counter:
         return Counter((row.phase, row.status) for row in self.rows)
 
+    @cached_property
+    def _area_points(self) -> dict[str, list[tuple[str, float | None, int]]]:
+        """Per area and quarter: the city's average over the reports handed in that score the area, and how many
+        reports that is."""
+        handed_in: dict[int, list[dict]] = {}
+        for (_division_id, period_id), cell in self.grid.items():
+            if cell.handed_in:
+                handed_in.setdefault(period_id, []).append(dict(cell.scores))
+        points = {}
+        for area in self.areas:
+            series = []
+            for period in self.periods:
+                known = [scores[area["key"]] for scores in handed_in.get(period.id, ())
+                         if scores.get(area["key"]) is not None]
+                series.append((period.name, round(sum(known) / len(known), 1) if known else None, len(known)))
+            points[area["key"]] = series
+        return points
+
     def area_trend(self) -> dict[str, list[tuple[str, float | None]]]:
         """The city's average score per area, quarter by quarter, over the reports handed in."""
-        trend = {}
-        for area in self.areas:
-            points = []
-            for period in self.periods:
-                values = [dict(cell.scores).get(area["key"]) for (division_id, period_id), cell in self.grid.items()
-                          if period_id == period.id and cell.handed_in]
-                known = [value for value in values if value is not None]
-                points.append((period.name, round(sum(known) / len(known), 1) if known else None))
-            trend[area["key"]] = points
-        return trend
+        return {key: [(name, value) for name, value, _count in series] for key, series in self._area_points.items()}
 
-    @property
-    def reported_period(self) -> ReportingPeriod | None:
-        """The newest quarter with a report handed in, which the latest scores describe."""
-        handed_in = {period_id for (_division_id, period_id), cell in self.grid.items() if cell.handed_in}
-        return next((period for period in reversed(self.periods) if period.id in handed_in), None)
+    def area_reports(self) -> dict[str, list[int]]:
+        """How many reports each of area_trend's averages rests on."""
+        return {key: [count for _name, _value, count in series] for key, series in self._area_points.items()}
+
+    def handed_in(self, period: ReportingPeriod) -> int:
+        """How many reports of the quarter are handed in (awaiting review or accepted)."""
+        return sum(1 for row in self.rows if (cell := self.grid.get((row.division.id, period.id))) and cell.handed_in)
+
+    def handed_in_by_quarter(self) -> list[int]:
+        return [self.handed_in(period) for period in self.periods]
+
+    def period_name(self, period_id: int) -> str:
+        return next(period.name for period in self.choices if period.id == period_id)
 
     def states_in(self, latest: ReportingPeriod) -> Counter:
         states = Counter()
@@ -293,16 +320,41 @@ class Dashboard:
         return states
 
     def furthest_behind(self) -> list[DivisionRow]:
+        """The divisions furthest behind among those with a phase or a report handed in; the divisions with neither
+        are named in one line (not_started)."""
         rank = {None: -1, Phase.CRAWL: 0, Phase.WALK: 1, Phase.RUN: 2}
-        return sorted(self.rows, key=lambda row: (rank[row.phase], row.latest.overall if row.latest and
-                                                  row.latest.overall is not None else -1,
-                                                  row.division.name_en))[:FURTHEST_BEHIND]
+        started = [row for row in self.rows if row.phase is not None or row.latest is not None]
+        return sorted(started, key=lambda row: (rank[row.phase], row.latest.overall if row.latest and
+                                                row.latest.overall is not None else -1,
+                                                row.division.name_en))[:FURTHEST_BEHIND]
+
+    def not_started(self) -> list[DivisionRow]:
+        """The divisions with no phase set and no report handed in."""
+        return [row for row in self.rows if row.phase is None and row.latest is None]
+
+    def _silent(self, row: DivisionRow) -> bool:
+        return (row.phase is None and row.latest is None and row.compliance is None
+                and (self.chosen is None or (row.division.id, self.chosen.id) not in self.grid))
+
+    def shown(self) -> list[DivisionRow]:
+        """The divisions with a phase, a report or figures."""
+        return [row for row in self.rows if not self._silent(row)]
+
+    def silent(self) -> list[DivisionRow]:
+        """The divisions with no phase, no report and no figures yet, named in one line rather than a row of "not
+        set" and "not available" each."""
+        return [row for row in self.rows if self._silent(row)]
+
+    def without_compliance(self) -> list[DivisionRow]:
+        """The divisions with no inquiry figures for the compliance quarter, named in one line rather than a row
+        of "not available" each."""
+        return [row for row in self.rows if row.division.id not in self.compliance]
 
     def key(self) -> tuple:
         """Everything the dashboard shows: the periods, each division's row, and the marker of reports and
         compliance figures the grid was read under."""
-        return (tuple(period.id for period in self.periods), self.changes,
-                tuple((*row.key(), row.division.name_en, row.division.name_fr) for row in self.rows))
+        return (tuple(period.id for period in self.periods), tuple(period.id for period in self.listed),
+                self.changes, tuple((*row.key(), row.division.name_en, row.division.name_fr) for row in self.rows))
 
 
 def _latest_handed_in(grid: dict[tuple[int, int], ReportCell], division_id: int,
@@ -314,10 +366,11 @@ def _latest_handed_in(grid: dict[tuple[int, int], ReportCell], division_id: int,
     return None
 
 
-def _compliance_period(ordered: list[ReportingPeriod]) -> ReportingPeriod | None:
+def _compliance_period_id(window: tuple[int, ...]) -> int | None:
+    """The newest quarter of the trend with compliance figures."""
     with_figures = set(db.session.scalars(select(ComplianceFigure.period_id).distinct()
-                                          .where(ComplianceFigure.period_id.in_([p.id for p in ordered]))))
-    return next((period for period in reversed(ordered) if period.id in with_figures), None)
+                                          .where(ComplianceFigure.period_id.in_(window))))
+    return next((period_id for period_id in reversed(window) if period_id in with_figures), None)
 
 
 _FIGURES = KeptByKey(32)
@@ -327,8 +380,13 @@ _IN_PERIODS = _REPORTS.c.period_id.in_(bindparam("period_ids", expanding=True))
 _CHANGES = select(select(func.count()).select_from(_REPORTS).where(_IN_PERIODS).scalar_subquery(),
                   select(func.coalesce(func.sum(_REPORTS.c.revision), 0)).where(_IN_PERIODS).scalar_subquery(),
                   select(func.coalesce(func.max(_LOGS.id), 0)).scalar_subquery())
+_ALL_CHANGES = select(select(func.count()).select_from(_REPORTS).scalar_subquery(),
+                      select(func.coalesce(func.sum(_REPORTS.c.revision), 0)).scalar_subquery(),
+                      select(func.coalesce(func.max(_LOGS.id), 0)).scalar_subquery())
 _RECENT_PERIOD_IDS = (select(_PERIODS.id).order_by(_PERIODS.year.desc(), _PERIODS.quarter.desc())
                       .limit(bindparam("count")))
+_ALL_PERIODS = select(_PERIODS.id, _PERIODS.due_on).order_by(_PERIODS.year.desc(), _PERIODS.quarter.desc())
+_AWAITING_REVIEW = select(QuarterlyReport.period_id).where(QuarterlyReport.state == ReportState.SUBMITTED).distinct()
 
 
 def changes(period_ids: list[int]) -> tuple:
@@ -338,25 +396,48 @@ def changes(period_ids: list[int]) -> tuple:
     return tuple(db.session.execute(_CHANGES, {"period_ids": list(period_ids)}).one())
 
 
-def _city_figures(ordered: list[ReportingPeriod]) -> tuple:
-    grid = report_grid([period.id for period in ordered])
-    compliance_period = _compliance_period(ordered)
-    compliance = compliance_by_division([compliance_period.id]) if compliance_period else {}
-    return grid, compliance, compliance_period.id if compliance_period else None
+def _city_figures(window: tuple[int, ...], later: tuple[int, ...]) -> tuple:
+    awaiting = frozenset(db.session.scalars(_AWAITING_REVIEW))
+    grid = report_grid(sorted({*window, *later, *awaiting}))
+    compliance_id = _compliance_period_id(window)
+    compliance = compliance_by_division([compliance_id]) if compliance_id else {}
+    return awaiting, grid, compliance, compliance_id
 
 
 @dataclass(frozen=True)
 class DashboardSources:
-    """What the dashboard is drawn from, read in four light statements: the newest twelve quarters, the divisions,
-    their phases and the marker of reports and compliance figures. Together they name everything it shows."""
+    """What the dashboard is drawn from, read in four light statements: every quarter with its due date (newest
+    first), the divisions, their phases and the marker of every report and compliance figure; and the quarter
+    chosen. Together they name everything it shows."""
 
-    period_ids: tuple[int, ...]
+    periods: tuple[tuple[int, date], ...]
+    chosen_id: int | None
     divisions: tuple[DivisionName, ...]
     phases: dict[int, Row]
     changes: tuple
 
+    @property
+    def period_ids(self) -> tuple[int, ...]:
+        return tuple(period_id for period_id, _due_on in self.periods)
+
+    def _at(self) -> int:
+        return self.period_ids.index(self.chosen_id)
+
+    def window(self) -> tuple[int, ...]:
+        """The chosen quarter and up to eleven before it, oldest first, as the trend shows them."""
+        if self.chosen_id is None:
+            return ()
+        return tuple(reversed(self.period_ids[self._at():self._at() + TREND_QUARTERS]))
+
+    def later(self) -> tuple[int, ...]:
+        """The quarters after the chosen one, newest first."""
+        return self.period_ids[:self._at()] if self.chosen_id is not None else ()
+
+    def choose(self, period_id: int | None) -> "DashboardSources":
+        return replace(self, chosen_id=period_id)
+
     def key(self) -> tuple:
-        return (self.period_ids, self.changes, self.divisions,
+        return (self.periods, self.chosen_id, self.changes, self.divisions,
                 tuple(sorted((division_id, tuple(row)) for division_id, row in self.phases.items())))
 
 
@@ -373,26 +454,36 @@ def periods_by_ids(period_ids: tuple[int, ...]) -> list[ReportingPeriod]:
     return [found[period_id] for period_id in period_ids]
 
 
-def dashboard_sources() -> DashboardSources:
-    """The sources, oldest quarter first."""
-    period_ids = recent_period_ids()
-    return DashboardSources(period_ids, tuple(division_names()), phases(), changes(list(period_ids)))
+def dashboard_sources(today: date | None = None) -> DashboardSources:
+    """The sources, on the latest quarter whose reports were due before today (the first quarter when none is
+    due yet): a quarter still in progress would show the averages of its few early reports."""
+    today = today or date.today()
+    periods = tuple((period_id, due_on) for period_id, due_on in db.session.execute(_ALL_PERIODS))
+    chosen = next((period_id for period_id, due_on in periods if due_on < today),
+                  periods[-1][0] if periods else None)
+    return DashboardSources(periods, chosen, tuple(division_names()), phases(),
+                            tuple(db.session.execute(_ALL_CHANGES).one()))
 
 
 def dashboard(sources: DashboardSources | None = None) -> Dashboard:
-    """The dashboard from its sources; the report grid and the newest quarter's compliance are read again only
-    when a report or figure changed (five statements, or eight)."""
+    """The dashboard from its sources; the report grid and the chosen quarter's compliance are read again only
+    when a report or figure changed (six statements, or ten)."""
     sources = sources or dashboard_sources()
-    ordered, current = periods_by_ids(sources.period_ids), sources.phases
-    grid, compliance, compliance_id = _FIGURES.get((sources.period_ids, sources.changes),
-                                                   lambda: _city_figures(ordered))
-    compliance_period = next((period for period in ordered if period.id == compliance_id), None)
+    choices, current = periods_by_ids(sources.period_ids), sources.phases
+    by_id = {period.id: period for period in choices}
+    window, later = sources.window(), sources.later()
+    awaiting, grid, compliance, compliance_id = _FIGURES.get((sources.periods, sources.chosen_id, sources.changes),
+                                                             lambda: _city_figures(window, later))
+    ordered = [by_id[period_id] for period_id in window]
+    listed = tuple(period for period in choices
+                   if period.id in later or period.id == sources.chosen_id or period.id in awaiting)
     return Dashboard(tuple(ordered), tuple(
         DivisionRow(division, current[division.id].phase if division.id in current else None,
                     current[division.id].status if division.id in current else None,
                     _latest_handed_in(grid, division.id, ordered),
                     total(compliance[division.id]).rate if division.id in compliance else None)
-        for division in sources.divisions), grid, compliance, compliance_period, sources.changes)
+        for division in sources.divisions), grid, compliance, by_id.get(compliance_id), sources.changes, listed,
+        tuple(choices))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,9 +37,26 @@ def dashboard():
         if current_user.division is None:
             abort(403)
         return redirect(url_for("adoption.division", code=current_user.division.code))
-    sources = queries.dashboard_sources()
-    return render_template("adoption/dashboard.html", has_periods=bool(sources.period_ids),
+    sources = _chosen_sources()
+    return render_template("adoption/dashboard.html", has_periods=bool(sources.period_ids), chosen=_chosen_arg(),
                            parts=dashboard_parts(sources), language=reader_language())
+
+
+def _chosen_arg() -> str | None:
+    return request.args.get("period") or None
+
+
+def _chosen_sources():
+    """The dashboard's sources on the quarter named by ?period=, or on the latest quarter already due. A quarter
+    that is not one of the periods answers 400 with the portal's error page, saying so."""
+    sources, chosen = queries.dashboard_sources(), _chosen_arg()
+    if chosen is None:
+        return sources
+    period_id = next((period_id for period_id in sources.period_ids if str(period_id) == chosen), None)
+    if period_id is None:
+        abort(make_response(render_template("errors/error.html", code=400, message=_(
+            "There is no reporting period with that number. Choose a quarter from the list on the dashboard.")), 400))
+    return sources.choose(period_id)
 
 
 @bp.route("/adoption/divisions/<code>")
@@ -318,7 +335,9 @@ def network():
 @bp.route("/adoption/export.csv")
 @requires("adoption.report_all")
 def export_city():
-    return exports.city_csv(queries.dashboard(), reader_language())
+    sources = queries.dashboard_sources()
+    return exports.city_csv(queries.dashboard(sources.choose(sources.period_ids[0] if sources.period_ids else None)),
+                            reader_language())
 
 
 @bp.route("/adoption/divisions/<code>/export.csv")
@@ -331,9 +350,9 @@ def export_division(code: str):
 @bp.route("/adoption/pdf")
 @requires("adoption.report_all")
 def pdf_city():
-    sources, language = queries.dashboard_sources(), reader_language()
+    sources, language = _chosen_sources(), reader_language()
     html = render_template("adoption/city_pdf.html", has_periods=bool(sources.period_ids),
-                           parts=dashboard_parts(sources), language=language, today=date.today())
+                           parts=dashboard_parts(sources, paper=True), language=language, today=date.today())
     return pdf_response(html, f"service-promise-adoption-{date.today().isoformat()}-{language}.pdf")
 
 
@@ -342,6 +361,6 @@ def pdf_city():
 def pdf_division(code: str):
     found, language = visible_division_name(code, current_user, "adoption"), reader_language()
     html = render_template("adoption/division_pdf.html", division=found, phase=queries.phase_of(found.id),
-                           history=queries.phase_history(found), parts=division_parts(found), language=language,
-                           today=date.today())
+                           history=queries.phase_history(found), parts=division_parts(found, paper=True),
+                           language=language, today=date.today())
     return pdf_response(html, f"service-promise-adoption-{found.code}-{date.today().isoformat()}-{language}.pdf")
