@@ -101,3 +101,44 @@ def test_json_parsed_once_gives_each_reader_the_same_value_for_the_same_text(app
     assert other == {"scale": 4}
     if connection.dialect.name == "sqlite":
         assert first is second is again
+
+
+def test_certificate_files_move_to_one_row_per_language_and_back(tmp_path):
+    """Revision 0015: a file kept before it, one PDF or an archive of both languages, becomes a row per language;
+    the downgrade keeps the issue language's."""
+    import io
+    import zipfile
+
+    scratch = create_app(settings_for_tests(f"sqlite:///{tmp_path}/certificates.db"))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as both:
+        both.writestr("en.pdf", b"%PDF english")
+        both.writestr("fr.pdf", b"%PDF french")
+    with scratch.app_context():
+        upgrade(directory=MIGRATIONS, revision="0014_name_collation")
+        raw = db.engine.raw_connection()  # no transaction yet, so that the pragma takes effect
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for certificate_id, language in ((1, "fr"), (2, "en")):
+                cursor.execute(
+                    "INSERT INTO certificates (id, code, user_id, module_id, version_id, major, attempt_id, language, "
+                    "score, issued_at) VALUES (?, ?, ?, 1, 1, 1, ?, ?, 100, '2026-01-01')",
+                    (certificate_id, f"CODE-{certificate_id}", certificate_id, certificate_id, language))
+            cursor.execute("INSERT INTO certificate_files (certificate_id, pdf) VALUES (1, ?), (2, ?)",
+                           (b"%PDF french only", archive.getvalue()))
+            raw.commit()
+        finally:
+            raw.close()
+        upgrade(directory=MIGRATIONS, revision="0015_certificate_languages")
+        with db.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT certificate_id, language, pdf FROM certificate_files ORDER BY 1, 2")).all()
+        assert [tuple(row) for row in rows] == [(1, "fr", b"%PDF french only"), (2, "en", b"%PDF english"),
+                                                (2, "fr", b"%PDF french")]
+        downgrade(directory=MIGRATIONS, revision="0014_name_collation")
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT certificate_id, pdf FROM certificate_files ORDER BY 1")).all()
+        assert [tuple(row) for row in rows] == [(1, b"%PDF french only"), (2, b"%PDF english")]
+        drop_everything()
+        db.engine.dispose()

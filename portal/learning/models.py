@@ -179,12 +179,13 @@ class Certificate(Immutable, db.Model):
 
 
 class CertificateFile(db.Model):
-    """The certificate's PDF, stored the first time it is rendered (at issue, or for bulk-loaded rows on the
-    first download)."""
+    """The certificate's PDF in one language, stored the first time it is rendered (the issue language at issue,
+    the other language, and bulk-loaded certificates, on the first download)."""
 
     __tablename__ = "certificate_files"
 
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
 
 

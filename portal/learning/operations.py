@@ -3,16 +3,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import name_actions, record
 from ..content import ContentError, render_markdown, version_problem
-from ..database import utcnow
+from ..database import DIALECT_INSERTS, utcnow
 from ..events import attestation_earned
 from ..extensions import db
 from . import division_tallies, tallies  # noqa: F401  (division tallies count with every commit)
-from .certificates import address_known, kept_file, kept_pdfs, render_certificate
+from .certificates import address_known, render_certificate
 from .codes import new_code
 from .drawing import draw_questions
 from .grading import grade, right_keys, score
@@ -95,7 +96,9 @@ def start_attempt(user, module: PublishedModule, chance: random.Random | None = 
         raise QuizUnavailable(_l("You have already passed this module."))
     used = attempts_used(user.id, module.id)
     if used >= module.attempts_allowed:
-        raise QuizUnavailable(_l("You have used all %(count)d attempts at this module.", count=module.attempts_allowed))
+        raise QuizUnavailable(lazy_ngettext("You have used your only attempt at this module.",
+                                            "You have used all %(num)d attempts at this module.",
+                                            module.attempts_allowed))
     attempt = Attempt(user_id=user.id, module_id=module.module_id, version_id=module.id, number=used + 1,
                       questions=[AttemptQuestion(position=drawn.position, question_id=drawn.question_id,
                                                 received_at=drawn.received_at, choices=drawn.choices)
@@ -161,12 +164,9 @@ def issue_certificate(user, attempt: Attempt, module: PublishedModule, language:
 
 def keep_certificate_pdf(certificate: Certificate, user, module: PublishedModule, language: str) -> bytes:
     """Renders the certificate's PDF in a language and keeps it beside any other language's; certificates loaded
-    in bulk get theirs on first download."""
+    in bulk get theirs on first download. Of two first downloads at once, the one kept is the first stored."""
     pdf = render_certificate(certificate, user, module, language)
-    kept = db.session.get(CertificateFile, certificate.id)
-    if kept is None:
-        db.session.add(CertificateFile(certificate_id=certificate.id, pdf=pdf))
-    else:
-        kept.pdf = kept_file({**kept_pdfs(kept.pdf, certificate.language), language: pdf})
-    db.session.flush()
+    keep = DIALECT_INSERTS[db.session.get_bind().dialect.name](CertificateFile)
+    db.session.execute(keep.values(certificate_id=certificate.id, language=language, pdf=pdf)
+                       .on_conflict_do_nothing(index_elements=["certificate_id", "language"]))
     return pdf

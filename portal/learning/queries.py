@@ -9,7 +9,6 @@ from ..auth.models import User, UserRole
 from ..collation import by_name
 from ..extensions import db
 from ..security import Role
-from .certificates import kept_pdfs
 from .models import Attempt, Certificate, CertificateFile, ModuleVersion, QuestionKind
 
 
@@ -252,14 +251,10 @@ def certificate_by_code(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 
 
-def certificate_file(certificate_id: int) -> bytes | None:
-    """The certificate's kept file as stored: one PDF, or an archive of one per language."""
-    return db.session.scalar(select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate_id))
-
-
 def certificate_pdf(certificate: Certificate, language: str) -> bytes | None:
     """The certificate's PDF in this language, if it has been rendered."""
-    return kept_pdfs(certificate_file(certificate.id), certificate.language).get(language)
+    return db.session.scalar(select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate.id,
+                                                               CertificateFile.language == language))
 
 
 def has_passed(user_id: int, version_ids) -> bool:
