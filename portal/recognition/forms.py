@@ -21,7 +21,8 @@ def _revision() -> BoundedNumberField:
 class CycleForm(FlaskForm):
     programme = SelectField(_l("Programme"), coerce=number_choice, validate_choice=True)
     division = SelectField(_l("Division (divisional programmes only)"), coerce=number_choice, validate_choice=True)
-    name_en = StringField(_l("Name of the cycle in English"), description=_l("For example 2026 or Spring 2027."),
+    name_en = StringField(_l("Name of the cycle in English"),
+                          description=_l("As English pages and e-mails show it, for example 2026 or Spring 2027."),
                           validators=[DataRequired(_l("Name the cycle in English.")), Length(max=80)])
     name_fr = StringField(_l("Name of the cycle in French"),
                           description=_l("As French pages and e-mails show it, for example 2026 or Printemps 2027."),

@@ -105,7 +105,7 @@ def test_the_combined_score_of_several_reviewers_is_weighted(app, committee):
     assert nomination_state(app, committee.single)[1:] == (67.0, 2)
     row = next(row for row in page(second.get(f"/recognition/review/{committee.cycle}")).select("tbody tr")
                if row.find("th").a.get_text(strip=True) == "Nico Named")
-    assert [cell.get_text(strip=True) for cell in row.find_all("td")] == ["1", "67", "2", "scored"]
+    assert [cell.get_text(" ", strip=True) for cell in row.find_all("td")] == ["1", "67 2 reviewers", "scored"]
     facts = page(first.get(f"/recognition/nominations/{committee.single}")).select_one(".facts").get_text(" ")
     assert "67 / 100 — 2 reviewers" in " ".join(facts.split())
     assert score(first, committee.single, dict(zip(RUBRIC, (5, 5, 5, 5)))).status_code == 302
@@ -303,10 +303,12 @@ def test_a_programme_change_reaches_the_scoring_form_of_a_cycle_opened_after_it(
 
 
 def test_the_review_list_keeps_score_reviewers_and_the_readers_part_together(app, committee):
-    """On a phone the list has five narrow columns: category and state sit under the name."""
+    """On a phone the list has four narrow columns: category and state sit under the name, and the number of
+    reviewers under the combined score."""
     rae = signed_in(app, committee.people.rae)
     table = page(rae.get(f"/recognition/review/{committee.cycle}")).select_one("table.review")
     assert [cell.get_text(strip=True) for cell in table.select("thead th")] == [
-        "Rank", "Nominated", "Combined score", "Reviewers", "You"]
+        "Rank", "Nominated", "Combined score", "You"]
     row = table.select_one("tbody tr")
     assert row.select_one("th .state") is not None and row.select_one("th .review-meta .hint") is not None
+    assert [cell.get_text(" ", strip=True) for cell in row.find_all("td")][1:] == ["— 0 reviewers", "to score"]
