@@ -10,13 +10,16 @@ import re
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, has_request_context, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField
 from wtforms.fields.core import UnboundField
 
+from ..formatting import reader_language
 from ..security import PUBLIC, safe_next
 
 TYPED = "typed"
@@ -43,18 +46,19 @@ def answer_refused_form():
         flash(_("You are signed out."), "success")
         return redirect(url_for("auth.login"), 303)
     page = form_page()
-    kept = keep_typed(page)
     if current_user.is_authenticated or _is_public(request.endpoint):
+        kept = keep_typed(page)
         flash(_("This form was open too long, so it was not sent. What you typed is back in the form, apart from "
                 "passwords: check it and send it again.") if kept else
               _("This form was open too long, so it was not sent, and what you typed was too long to keep. Fill "
                 "it in again and send it."), "error")
         return redirect(page, 303)
-    return send_to_sign_in(page, kept)
+    return send_to_sign_in(page)
 
 
-def send_to_sign_in(page: str, kept: bool):
-    """To the sign-in page, then back to the page the form was on."""
+def send_to_sign_in(page: str):
+    """To the sign-in page, then back to the page the form was on with what was typed."""
+    kept = keep_typed(page, after_sign_in=True)
     flash(_("Your session had ended, so the form was not sent. Sign in to go back to it: what you typed is kept, "
             "apart from passwords.") if kept else
           _("Your session had ended, so the form was not sent, and what you typed was too long to keep. Sign in "
@@ -65,8 +69,7 @@ def send_to_sign_in(page: str, kept: bool):
 def signed_out_form():
     """A form sent by someone whose session ended since the page was shown (signed out elsewhere, account
     changed): to sign in and back, keeping what was typed."""
-    page = form_page()
-    return send_to_sign_in(page, keep_typed(page))
+    return send_to_sign_in(form_page())
 
 
 def from_this_site() -> bool:
@@ -89,7 +92,7 @@ def form_page() -> str:
     return home
 
 
-def keep_typed(page: str) -> bool:
+def keep_typed(page: str, after_sign_in: bool = False) -> bool:
     """Keeps the form's fields, secrets left out, for the page's form; False when they are too long to keep (then
     nothing is kept)."""
     session.pop(TYPED, None)
@@ -101,7 +104,7 @@ def keep_typed(page: str) -> bool:
         return False
     if not fields:
         return True
-    session[TYPED] = {"page": page, "fields": fields}
+    session[TYPED] = {"page": page, "fields": fields, "after_sign_in": after_sign_in}
     serializer = current_app.session_interface.get_signing_serializer(current_app)
     if serializer is None or len(serializer.dumps(dict(session))) > LARGEST_COOKIE:
         session.pop(TYPED)
@@ -119,6 +122,7 @@ def offer_typed() -> None:
     if isinstance(kept, dict) and kept.get("page") == here:
         session.pop(TYPED)
         g.typed = MultiDict([(str(name), str(value)) for name, value in kept.get("fields", ())])
+        g.typed_after_sign_in = bool(kept.get("after_sign_in"))
     elif request.endpoint not in SHOWN_WITHOUT_DROPPING:
         session.pop(TYPED)
 
@@ -126,6 +130,9 @@ def offer_typed() -> None:
 def _typed_for(form) -> MultiDict | None:
     typed = g.get("typed") if has_request_context() else None
     if typed and set(typed.keys()) <= set(form._fields):
+        if g.get("typed_after_sign_in"):
+            flash(_("What you typed before your session ended is back in the form: check it and send it again."),
+                  "info")
         return g.pop("typed")
     return None
 
@@ -187,10 +194,19 @@ def _cookie_dropped_over_http() -> bool:
 
 
 def _https_needed_page():
+    """Said in every language, since without a session the portal cannot know the reader's."""
+    current = reader_language()
+    also = [(language, _in_language(language)) for language in current_app.config["LANGUAGES"] if language != current]
     if request.endpoint == "auth.login":
         from .forms import LoginForm
 
         form = LoginForm()
         form.form_errors.append(https_needed())
+        form.form_errors.extend(Markup('<span lang="{}">{}</span>').format(language, text) for language, text in also)
         return render_template("auth/login.html", form=form), 400
-    return render_template("errors/error.html", code=400, message=https_needed()), 400
+    return render_template("errors/error.html", code=400, message=https_needed(), also=also), 400
+
+
+def _in_language(language: str) -> str:
+    with force_locale(language):
+        return https_needed()

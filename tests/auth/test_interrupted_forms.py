@@ -18,6 +18,7 @@ OPEN_TOO_LONG = ("This form was open too long, so it was not sent. What you type
                  "passwords: check it and send it again.")
 TOO_LONG_TO_KEEP = ("This form was open too long, so it was not sent, and what you typed was too long to keep. "
                     "Fill it in again and send it.")
+BACK_AFTER_SIGN_IN = "What you typed before your session ended is back in the form: check it and send it again."
 HTTPS_NEEDED = ("The portal must be reached over HTTPS: the browser keeps the sign-in cookie only on a secure "
                 "connection. Open the portal's address that starts with https://.")
 FROM_THE_PAGE = {"Origin": "http://localhost", "Referer": "http://localhost/notes?draft=1"}
@@ -80,6 +81,7 @@ def test_a_signed_out_form_goes_to_sign_in_and_back_with_what_was_typed(notes_ap
     assert signed_in.headers["Location"] == "/notes?draft=1"
     back = client.get("/notes?draft=1")
     assert shown(back) == {**NOTE, "signature": ""}
+    assert messages(back) == [BACK_AFTER_SIGN_IN]
     assert notes_app.saved == []
     assert shown(client.get("/notes?draft=1")) == {"title": "", "note": "", "signature": ""}
 
@@ -107,7 +109,7 @@ def test_an_expired_form_of_someone_signed_in_comes_back_with_what_was_typed(not
     response = client.post("/notes", data={"csrf_token": token, **NOTE}, headers=FROM_THE_PAGE)
     assert response.status_code == 303 and response.headers["Location"] == "/notes?draft=1"
     again = client.get("/notes?draft=1")
-    assert OPEN_TOO_LONG in messages(again)
+    assert messages(again) == [OPEN_TOO_LONG]
     assert shown(again) == {**NOTE, "signature": ""}
     monkeypatch.setitem(notes_app.config, "WTF_CSRF_TIME_LIMIT", 3600)
     token = page(again).find("input", attrs={"name": "csrf_token"})["value"]
@@ -194,11 +196,14 @@ def test_over_plain_http_with_secure_cookies_sign_in_says_to_use_https(app, clie
                             headers={"Origin": "http://localhost", "Referer": "http://localhost/login"})
     assert response.status_code == 400
     assert messages(response)[0] == HTTPS_NEEDED
+    assert page(response).select_one(".error-summary li span[lang=fr]").get_text().startswith(
+        "Le portail doit être consulté en HTTPS")
     assert page(response).find("input", attrs={"name": "email"})["value"] == user.email
     assert "expired" not in page(response).get_text()
     elsewhere = browser.post("/account/password", data={"csrf_token": token},
                              headers={"Origin": "http://localhost"})
-    assert elsewhere.status_code == 400 and HTTPS_NEEDED in page(elsewhere).get_text()
+    assert elsewhere.status_code == 400 and page(elsewhere).h1.get_text() == HTTPS_NEEDED
+    assert page(elsewhere).select_one("main p[lang=fr]").get_text().startswith("Le portail doit être consulté")
     secure = app.test_client(use_cookies=False).post(
         "/login", data={"csrf_token": token, "email": user.email}, base_url="https://localhost",
         headers={"Origin": "https://localhost", "Referer": "https://localhost/login"})
