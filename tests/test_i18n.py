@@ -2,6 +2,7 @@
 language choice sticks."""
 import os
 import re
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,37 @@ def test_every_list_of_people_is_in_the_order_people_expect(app, client, factory
         assert response.status_code == 200, address
         expected = IN_NAME_ORDER[:10] if "nominate" in address else IN_NAME_ORDER
         assert order_shown(response.get_data(as_text=True)) == expected, address
+
+
+COUNTED = re.compile(r"%\(\w+\)[sd] (?:\w+ )?(?:words|minutes|hours|days|weeks|months|years|inquiries|characters|"
+                     r"attempts|questions|answers|people|persons|nominations|reviewers|divisions|modules|reports|"
+                     r"problems|lines|awards|entries|files|items|points|members|staff)\b")
+
+
+def test_every_count_shown_with_a_noun_goes_through_ngettext():
+    """"1 inquiries" reads wrongly in both languages: a message with a count before a plural noun is a plural one."""
+    singular_only = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(str(BASE_DIR), METHODS, keywords=KEYWORDS,
+                                                                      directory_filter=scanned_directory):
+        if isinstance(message, str) and COUNTED.search(message):
+            singular_only.add(message)
+    assert sorted(singular_only) == []
+
+
+@pytest.mark.parametrize("language, one, flashed", [
+    ("en", "log.csv: 1 inquiry", "1 inquiry imported"), ("fr", "log.csv\u202f: 1 demande", "1 demande importée")])
+def test_a_count_of_one_reads_in_the_singular(app, client, factory, content, language, one, flashed):
+    from datetime import date
+
+    lead = factory.user(roles=("staff", "lead"), division="CXD", language=language)
+    period = adoption_sample(app, factory, lead=lead)["adoption_period"]
+    sign_in(client, lead)
+    today = date.today()
+    log = f"received_at,acknowledged_at,channel,around_the_clock\n{today} 00:01,,phone,no\n".encode()
+    inquiries = "/adoption/divisions/CXD/inquiries"
+    token = page(client.get(inquiries)).find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post(f"{inquiries}/{period}/log", data={"csrf_token": token, "log": (BytesIO(log), "log.csv")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert flashed in page(response).get_text(" ", strip=True)
+    for address in (inquiries, "/adoption/divisions/CXD"):
+        assert one in page(client.get(address)).get_text(" ", strip=True), address

@@ -539,8 +539,9 @@ def _no_rows() -> str:
 
 
 def _too_many_rows() -> str:
-    return _("The file has more than %(limit)s inquiries. Split the log into smaller files, for example one a "
-             "month.", limit=format_decimal(MAX_ROWS))
+    return ngettext("The file has more than %(count)s inquiry. Split the log into smaller files, for example one a "
+                    "month.", "The file has more than %(count)s inquiries. Split the log into smaller files, for "
+                    "example one a month.", MAX_ROWS, count=format_decimal(MAX_ROWS))
 
 
 def _wrong_cell_count(line: int, found: int, expected: int) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -203,9 +204,12 @@ def import_inquiry_log(division: Division, period: ReportingPeriod, filename: st
     """Keeps a checked inquiry log and its figures by month and channel, replacing the period's earlier ones."""
     outside = outside_period(period, inquiries)
     if outside:
-        raise Refused(_("%(count)s inquiries were received outside %(period)s (%(starts)s to %(ends)s). Upload "
-                        "one quarter's inquiries at a time; nothing was imported.", count=outside,
-                        period=period.name, starts=long_date(period.starts_on), ends=long_date(period.ends_on)))
+        raise Refused(ngettext("%(num)s inquiry was received outside %(period)s (%(starts)s to %(ends)s). Upload "
+                               "one quarter's inquiries at a time; nothing was imported.",
+                               "%(num)s inquiries were received outside %(period)s (%(starts)s to %(ends)s). "
+                               "Upload one quarter's inquiries at a time; nothing was imported.", outside,
+                               period=period.name, starts=long_date(period.starts_on),
+                               ends=long_date(period.ends_on)))
     log = InquiryLog(division_id=division.id, period_id=period.id, filename=filename[:200], rows=len(inquiries),
                      uploaded_by_id=lead.id)
     db.session.add(log)

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -303,7 +304,8 @@ def upload_log(code: str, period_id: int):
         form.form_errors.append(str(refusal))
         return _inquiries_page(found, period, log_form=form)
     db.session.commit()
-    flash(_("%(count)s inquiries imported for %(period)s.", count=log.rows, period=period.name), "success")
+    flash(ngettext("%(count)s inquiry imported for %(period)s.", "%(count)s inquiries imported for %(period)s.",
+                   log.rows, count=format_decimal(log.rows), period=period.name), "success")
     return redirect(url_for("adoption.division", code=found.code))
 
 

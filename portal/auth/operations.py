@@ -8,6 +8,7 @@ from functools import cache
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -55,9 +56,9 @@ class SignInResult:
 def password_problem(password: str, email: str = "") -> str | None:
     """Why a new password is not acceptable, in the user's language, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+        return ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return _("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH)
+        return ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_PASSWORD_LENGTH)
     if email and password.strip().lower() == normalize_email(email):
         return _("Do not use your e-mail address as your password.")
     return None

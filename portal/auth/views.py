@@ -1,5 +1,6 @@
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -53,9 +54,11 @@ def login():
             return redirect(safe_next(form.next.data, url_for("home.index")))
         db.session.commit()
         if result.outcome is SignInOutcome.LOCKED:
-            form.form_errors.append(_("Too many failed attempts for this account. Wait %(minutes)d minutes "
-                                      "and try again, or reset your password.",
-                                      minutes=current_app.config["LOGIN_ACCOUNT_WINDOW_MINUTES"]))
+            form.form_errors.append(ngettext(
+                "Too many failed attempts for this account. Wait %(num)d minute and try again, or reset your "
+                "password.",
+                "Too many failed attempts for this account. Wait %(num)d minutes and try again, or reset your "
+                "password.", current_app.config["LOGIN_ACCOUNT_WINDOW_MINUTES"]))
         else:
             form.form_errors.append(_("The e-mail address or password is not correct."))
     return render_form("auth/login.html", form)
@@ -98,9 +101,11 @@ def forgot_password():
         operations.request_password_reset(form.email.data)
         db.session.commit()
         mailer.deliver_queued()
-        flash(_("If an account uses that address, a link to choose a new password is on its way. "
-                "The link works once, for %(minutes)d minutes.",
-                minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60), "success")
+        flash(ngettext("If an account uses that address, a link to choose a new password is on its way. "
+                       "The link works once, for %(num)d minute.",
+                       "If an account uses that address, a link to choose a new password is on its way. "
+                       "The link works once, for %(num)d minutes.",
+                       current_app.config["PASSWORD_RESET_MAX_AGE"] // 60), "success")
         return redirect(url_for("auth.login"))
     return render_form("auth/forgot_password.html", form)
 

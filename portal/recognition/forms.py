@@ -3,6 +3,7 @@ import json
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -70,8 +71,9 @@ class NominationForm(FlaskForm):
 
     def validate_citation(self, field) -> None:
         if word_count(field.data) > self.word_limit:
-            raise ValidationError(_l("The citation has %(count)d words; the limit is %(limit)d. Shorten it.",
-                                     count=word_count(field.data), limit=self.word_limit))
+            raise ValidationError(ngettext("The citation has %(num)d word; the limit is %(limit)d. Shorten it.",
+                                           "The citation has %(num)d words; the limit is %(limit)d. Shorten it.",
+                                           word_count(field.data), limit=self.word_limit))
         if self.action.data == "submit" and not (field.data or "").strip():
             raise ValidationError(_l("Write the citation before you submit."))
 

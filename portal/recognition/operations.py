@@ -8,6 +8,7 @@ from datetime import date
 from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -187,7 +188,8 @@ def _name(nomination: Nomination, person: User) -> None:
     if person.id in nomination.nominee_ids:
         raise Refused(_("%(name)s is already named in this nomination.", name=person.full_name))
     if len(nomination.nominees) >= MOST_NOMINEES:
-        raise Refused(_("A team nomination names at most %(count)d people.", count=MOST_NOMINEES))
+        raise Refused(ngettext("A team nomination names at most %(num)d person.",
+                               "A team nomination names at most %(num)d people.", MOST_NOMINEES))
     _refuse_repeat(nomination, nomination.category_key, [person.id])
     nomination.nominees.append(Nominee(user_id=person.id, position=len(nomination.nominees) + 1,
                                        cycle_id=nomination.cycle.id, nominator_id=nomination.nominator.id,
@@ -267,7 +269,8 @@ def submit_nomination(nomination: Nomination, seen_revision: int, today: date) -
     if not nomination.citation.strip():
         raise Refused(_("Write the citation before you submit."))
     if word_count(nomination.citation) > limit:
-        raise Refused(_("The citation is longer than %(limit)d words.", limit=limit))
+        raise Refused(ngettext("The citation is longer than %(num)d word.",
+                               "The citation is longer than %(num)d words.", limit))
     for nominee in nomination.nominees:
         nominee.division_id = nominee.user.division_id
     nomination.nominator_division_id = nomination.nominator.division_id
