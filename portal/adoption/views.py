@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
@@ -294,7 +294,7 @@ def upload_log(code: str, period_id: int):
     data = upload.read(MAX_BYTES + 1)
     try:
         check_upload(upload.filename, upload.mimetype, data)
-        rows = read_inquiry_log(data, utcnow())
+        rows = read_inquiry_log(data, utcnow().replace(tzinfo=UTC))
         log = operations.import_inquiry_log(found, period, upload.filename, rows, current_user)
     except LogRefused as refusal:
         db.session.rollback()

@@ -198,3 +198,83 @@ def test_the_upload_page_chosen_by_a_hostile_period_shows_the_newest(app, client
     response = client.get(f"/adoption/divisions/{ids['division']}/inquiries?{query}")
     assert response.status_code == 200
     assert page(response).select_one("#period option[selected]")["value"] == str(ids["period"])
+
+
+PENDING_LOG = b"""received_at,acknowledged_at,channel,around_the_clock
+2025-03-03 09:00,2025-03-03 10:00,phone,no
+2025-03-04 09:00,2025-03-04 11:00,email,no
+2025-03-05 09:00,2025-03-12 09:00,phone,no
+2025-03-06 09:00,,phone,no
+2025-03-27 14:00,,email,no
+2025-03-30 14:00,,phone,yes
+"""
+
+
+def test_inquiries_not_yet_due_are_left_out_of_compliance_and_overdue_ones_count_as_missed(app, client, city,
+                                                                                           monkeypatch):
+    """Uploaded on Monday 31 March 2025 at noon in Toronto: two inquiries acknowledged in time, one late, one never
+    acknowledged and long overdue, and two not acknowledged yet but not due yet (an ordinary one due at 14:00 that
+    day, two business days after Thursday 14:00; a 24-hour one due 48 hours after Sunday 14:00). The figure is
+    2 in time out of the 4 whose time has come: 50 %, not 2 of 6, and not 2 of 5 as it would be if the upload
+    were measured hours late."""
+    from datetime import datetime
+
+    from portal.adoption import views
+    from portal.adoption.models import ReportingPeriod
+    from portal.adoption.operations import computed_for, open_period
+    from portal.auth.models import Division, User
+
+    lead, ids = city
+    with app.test_request_context():
+        steward = db.session.scalar(select(User).where(User.full_name == "Stella Steward"))
+        period_id = open_period(2025, 1, date(2025, 4, 15), steward).id
+        db.session.commit()
+    monkeypatch.setattr(views, "utcnow", lambda: datetime(2025, 3, 31, 16, 0))
+    sign_in(client, lead)
+    path = f"/adoption/divisions/{ids['division']}/inquiries"
+    token = page(client.get(path)).find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post(f"{path}/{period_id}/log", data={"csrf_token": token,
+                                                            "log": (io.BytesIO(PENDING_LOG), "march.csv", "text/csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.test_request_context():
+        division_id = db.session.scalar(select(Division.id).where(Division.code == ids["division"]))
+        figure = computed_for(db.session.get(ReportingPeriod, period_id), [division_id])[division_id]
+    assert figure["acknowledged-within-standard"] == 50.0
+    report = page(client.get(f"/adoption/reports/{period_id}/{ids['division']}"))
+    shown = next(block.get_text(" ", strip=True) for block in report.select(".computed") if "within" in block.get_text())
+    assert "50 %" in shown.replace("\u00a0", " ")
+    rows = [" ".join(row.get_text(" ", strip=True).split()).replace("\u00a0", " ")
+            for row in page(client.get(f"/adoption/divisions/{ids['division']}")).find(
+                id="standard-title").find_next("table").tbody("tr")]
+    assert rows == ["March 2025 Phone 4 33.3 % 20 h 30 min", "March 2025 E-mail 2 100 % 2 h 00 min"]
+
+
+def test_a_lead_who_is_also_a_steward_uploads_for_their_own_division_and_no_other(app, client, city, factory):
+    """The rules: uploading is the division's lead's (adoption.submit, for their own division); being a steward
+    too lets them see every division, not upload for it. Their log goes to their own division."""
+    from portal.adoption.models import InquiryLog
+    from portal.auth.models import Division
+
+    _lead, ids = city
+    both = factory.user(roles=("staff", "lead", "steward"), division="PFR", name="Bo Both")
+    sign_in(client, both)
+    own, other = f"/adoption/divisions/{ids['other_division']}", f"/adoption/divisions/{ids['division']}"
+    token = page(client.get(f"{own}/inquiries")).find("input", attrs={"name": "csrf_token"})["value"]
+    sent = client.post(f"{own}/inquiries/{ids['period']}/log", content_type="multipart/form-data",
+                       data={"csrf_token": token, "log": (io.BytesIO(good_log()), "pfr.csv", "text/csv")})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(own)
+    with app.app_context():
+        logs = [(log.division_id, log.uploaded_by_id, log.rows) for log in db.session.scalars(select(InquiryLog))]
+        pfr = db.session.scalar(select(Division.id).where(Division.code == ids["other_division"]))
+    assert logs == [(pfr, both.id, 2)]
+
+    assert client.get(other).status_code == 200
+    assert client.get(f"{other}/inquiries").status_code == 403
+    refused = client.post(f"{other}/inquiries/{ids['period']}/log", content_type="multipart/form-data",
+                          data={"csrf_token": token, "log": (io.BytesIO(good_log()), "cxd.csv", "text/csv")})
+    assert refused.status_code == 403
+    assert post_form(client, f"{other}/inquiries/{ids['period']}/counts", {"received-0-phone": "9"},
+                     token_from=f"{own}/inquiries").status_code == 403
+    assert counted(app) == (1, 2, 2)
+    assert client.get("/adoption/").status_code == 200

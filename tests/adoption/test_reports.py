@@ -539,3 +539,96 @@ def test_the_upgrade_gives_a_report_handed_in_again_its_first_day_back(app, city
         db.session.expire_all()
         assert db.session.get(QuarterlyReport, ids["report"]).submitted_on == date(2026, 7, 30)
         assert db.session.get(QuarterlyReport, ids["other_report"]).submitted_on == date(2026, 8, 3)
+
+
+def review_revision(client, ids) -> str:
+    return page(client.get(form_path(ids))).find("form", action=f"/adoption/reports/{ids['report']}/review").find(
+        "input", attrs={"name": "revision"})["value"]
+
+
+@pytest.mark.parametrize("decision", ["accept", "return"])
+def test_a_review_from_a_page_out_of_date_is_refused_with_the_usual_message(app, client, city, factory, decision):
+    """A steward decides on the report as their page showed it: another steward's decision meanwhile, or the
+    report returned and handed in again meanwhile (awaiting review as before), makes the decision refused with the
+    usual message, and nothing changes."""
+    lead, _other, steward, ids = city
+    colleague = factory.user(roles=("staff", "steward"), division="CMO", name="Sam Second")
+    sign_in(client, lead)
+    answers = complete_answers(app, ids)
+    assert send(client, ids, action="submit", **answers).status_code == 302
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, steward)
+    sign_in(second, colleague)
+    review = f"/adoption/reports/{ids['report']}/review"
+    decided = {"decision": decision, "comment": "Looks right." if decision == "accept" else "Add the huddles."}
+
+    def refused(stale: str) -> None:
+        before = report_row(app, ids["report"])
+        response = post_form(first, review, {"revision": stale, **decided}, token_from=form_path(ids),
+                             follow_redirects=True)
+        assert any("Someone else changed this report while you were looking at it" in message
+                   for message in messages(response)), messages(response)
+        assert report_row(app, ids["report"]) == before
+
+    def returned_by_colleague() -> None:
+        assert post_form(second, review, {"revision": review_revision(second, ids), "decision": "return",
+                                          "comment": "Count the huddles."}, token_from=form_path(ids)).status_code == 302
+
+    stale = review_revision(first, ids)
+    returned_by_colleague()
+    refused(stale)
+    assert report_row(app, ids["report"])[0] == "returned"
+
+    assert send(client, ids, action="submit", **answers).status_code == 302
+    stale = review_revision(first, ids)
+    returned_by_colleague()
+    assert send(client, ids, action="submit", **{**answers, "value-team-huddles-held": "8"}).status_code == 302
+    assert report_row(app, ids["report"])[0] == "submitted"
+    refused(stale)
+
+
+KNOWN_ANSWERS = {
+    # Communication: website yes (met), briefings 2 of 3, council yes (met), variations no, conduct yes (met); and
+    # staff attested, computed: 0 % of 90 → 3 of 6 met.
+    "value-divisional-website-updated": "yes", "value-staff-briefings-held": "2",
+    "value-promise-shared-with-council": "yes", "value-standard-variations-stated": "no",
+    "value-code-of-conduct-displayed": "yes",
+    # Learning: managers 80 % of 80 (met), huddles 6 of 6 (met), material yes (met); onboarding, computed: 0 % of
+    # 90; the text is not judged → 3 of 4.
+    "value-managers-trained": "80", "value-team-huddles-held": "6", "value-divisional-material-developed": "yes",
+    "value-learning-needs": "Scripts for phone calls.",
+    # Performance: posted yes (met), tools no, conversations 74.9 % of 75; compliance has no source yet and is
+    # left out, not counted as a miss → 1 of 3.
+    "value-service-standards-posted": "yes", "value-divisional-tools-used": "no",
+    "value-performance-conversations": "74,9", "value-service-user-changes": "Longer opening hours.",
+    # Recognition: programme yes (met), stories 1 of 1 (met); nominations made 0 of 5 and received 0 of 3,
+    # computed → 2 of 4.
+    "value-promise-in-recognition-programme": "yes", "value-success-stories-shared": "1",
+    "value-recognition-highlight": "A thank-you wall.",
+}
+
+
+def test_area_scores_of_a_known_report_are_the_share_of_targets_met(app, client, city):
+    lead, _other, _steward, ids = city
+    sign_in(client, lead)
+    assert send(client, ids, action="submit", **KNOWN_ANSWERS).status_code == 302
+    from portal.adoption.models import QuarterlyReport
+
+    with app.app_context():
+        report = db.session.get(QuarterlyReport, ids["report"])
+        computed, scores = report.computed, report.scores
+    assert computed == {"staff-attested": 0.0, "onboarding-completed": 0.0, "acknowledged-within-standard": None,
+                        "nominations-made": 0, "nominations-received": 0}
+    assert scores == {"communication": 50.0, "learning": 75.0, "performance": 33.3, "recognition": 50.0}
+
+    shown = page(client.get(form_path(ids)))
+    headings = [" ".join(heading.get_text(" ", strip=True).split()).replace("\u00a0", " ")
+                for heading in shown.select("section h2[id^=area-]")]
+    assert headings == ["Communication — 50 %", "Learning — 75 %", "Recognition — 50 %", "Performance — 33.3 %"]
+    division = page(client.get(f"/adoption/divisions/{ids['division']}"))
+    quarter = division.find(id="reports-title").find_next("table").tbody.tr
+    assert quarter("td")[-1].get_text(strip=True).replace("\u00a0", " ") == "52.1 %"
+    trend = division.find(id="trend-title").find_next("table")
+    row = next(row for row in trend.tbody("tr") if row.th.get_text(strip=True) == quarter.th.get_text(strip=True))
+    assert [cell.get_text(strip=True).replace("\u00a0", " ") for cell in row("td")] == ["50 %", "75 %", "50 %",
+                                                                                       "33.3 %"]
