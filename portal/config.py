@@ -164,6 +164,9 @@ def _database_url(url: str) -> str:
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if not url.startswith(("postgresql+psycopg://", "sqlite:///")):
+        raise ConfigurationError("DATABASE_URL must be a PostgreSQL address (postgresql://user@host/db) or a SQLite "
+                                 "file (sqlite:////path/to/portal.db).")
     return url
 
 

@@ -52,6 +52,10 @@ def test_production_needs_a_database_url_and_takes_sqlite_only_when_named(produc
         settings_for("production")
     production.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/portal.db")
     assert settings_for("production")["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/portal.db"
+    for address in ("mysql://someone@db.city.example/portal", "portal.db", "sqlite://"):
+        production.setenv("DATABASE_URL", address)
+        with pytest.raises(ConfigurationError, match="^DATABASE_URL must be a PostgreSQL address"):
+            settings_for("production")
     production.delenv("DATABASE_URL")
     assert settings_for("development")["SQLALCHEMY_DATABASE_URI"].endswith("instance/portal.db")
 
