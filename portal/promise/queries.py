@@ -36,6 +36,7 @@ class PublishedVersion:
     checksum: str
     texts: tuple[PublishedText, ...]
     equivalent_ids: tuple[int, ...]
+    first: bool  # no earlier version of the document was published
 
     @property
     def label(self) -> str:
@@ -50,18 +51,22 @@ _published: dict[tuple[int, str, int], PublishedVersion] = {}
 
 
 def _read_versions(ids: list[int]) -> None:
-    """Reads newly current versions, with the ids of the earlier minor versions an attestation may name."""
+    """Reads newly current versions, with the ids of the earlier minor versions an attestation may name, and
+    whether any version came before."""
     rows = db.session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(ids))).all()
-    same_major = db.session.execute(select(DocumentVersion.id, DocumentVersion.document_id, DocumentVersion.major)
-                                    .where(DocumentVersion.document_id.in_([row.document_id for row in rows]))).all()
+    every = db.session.execute(select(DocumentVersion.id, DocumentVersion.document_id, DocumentVersion.major,
+                                      DocumentVersion.minor)
+                               .where(DocumentVersion.document_id.in_([row.document_id for row in rows]))).all()
     for row in rows:
         texts = tuple(PublishedText(text.language, text.title, text.change_summary, text.body_html)
                       for text in row.texts)
-        equivalent = tuple(version_id for version_id, document_id, major in same_major
-                           if document_id == row.document_id and major == row.major)
+        own = [(version_id, major, minor) for version_id, document_id, major, minor in every
+               if document_id == row.document_id]
+        equivalent = tuple(version_id for version_id, major, _minor in own if major == row.major)
+        first = all((major, minor) >= (row.major, row.minor) for _id, major, minor in own)
         _published[row.id, row.checksum, row.document_id] = PublishedVersion(
             row.id, row.document_id, row.document.kind, row.major, row.minor, row.effective_date, row.change,
-            row.checksum, texts, equivalent)
+            row.checksum, texts, equivalent, first)
 
 
 # Read on every page, so written on the tables rather than the models: plain statements cost half as much to run.
@@ -90,6 +95,14 @@ def history(kind: DocumentKind) -> list[DocumentVersion]:
     return list(db.session.scalars(
         select(DocumentVersion).join(Document).where(Document.slug == kind.value)
         .order_by(DocumentVersion.major.desc(), DocumentVersion.minor.desc())))
+
+
+def is_first(version: DocumentVersion) -> bool:
+    """Whether no earlier version of the document was published: the first is not a change of anything."""
+    earlier = select(DocumentVersion.id).where(
+        DocumentVersion.document_id == version.document_id,
+        DocumentVersion.major * 1000 + DocumentVersion.minor < version.major * 1000 + version.minor)
+    return db.session.scalar(select(~earlier.exists()))
 
 
 def version(kind: DocumentKind, major: int, minor: int) -> DocumentVersion | None:

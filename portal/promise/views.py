@@ -37,7 +37,7 @@ def _document_page(kind: DocumentKind, versions, form: AttestationForm):
     status = next(status for status in statuses if status.kind is kind)
     still_to_do = [other for other in statuses if not other.done and other.kind is not kind]
     version = versions[kind]
-    return render_form("promise/document.html", form, kind=kind, version=version, status=status,
+    return render_form("promise/document.html", form, kind=kind, version=version, first=version.first, status=status,
                        next_status=still_to_do[0] if still_to_do else None, text=version.text(reader_language()))
 
 
@@ -75,7 +75,8 @@ def history(kind: DocumentKind):
 @requires("content.read")
 def version(kind: DocumentKind, major: int, minor: int):
     found = queries.version(kind, major, minor) or abort(404)
-    return render_template("promise/version.html", kind=kind, version=found, text=found.text(reader_language()))
+    return render_template("promise/version.html", kind=kind, version=found, first=queries.is_first(found),
+                           text=found.text(reader_language()))
 
 
 @bp.route(f"/{DOCUMENT}/pdf")
@@ -84,7 +85,8 @@ def pdf(kind: DocumentKind):
     kind, versions = _current(kind)
     version = versions[kind]
     language = reader_language()
-    html = render_template("promise/document_pdf.html", kind=kind, version=version, text=version.text(language))
+    html = render_template("promise/document_pdf.html", kind=kind, version=version, first=version.first,
+                           text=version.text(language))
     return pdf_response(html, f"{kind.value}-{version.label}-{language}.pdf")
 
 

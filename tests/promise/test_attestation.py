@@ -283,6 +283,18 @@ def test_the_history_says_when_there_is_no_earlier_version(client, factory, cont
     assert "There is no earlier version" in page(client.get("/code-of-conduct/history")).get_text()
 
 
+def test_the_first_version_is_not_called_a_change(app, client, factory, content, tmp_path):
+    """Version 2.0 of the Standards is the first the portal published: nothing came before for it to change."""
+    publish(app, tmp_path, "standards", "2.1", "minor")
+    sign_in(client, factory.user())
+    rows = page(client.get("/standards/history")).select("tbody tr")
+    assert [row.select("td")[1].get_text(strip=True) for row in rows] == ["Minor change", "First version"]
+    for address, shown in (("/standards/versions/2.0", "2.0 (first version)"), ("/standards", "2.1 (Minor change)"),
+                           ("/code-of-conduct", "1.0 (first version)")):
+        meta = page(client.get(address)).select_one(".document-meta").get_text(" ", strip=True)
+        assert shown in meta and "Major change" not in meta, address
+
+
 def test_after_attesting_the_next_document_is_offered(client, factory, content):
     sign_in(client, factory.user())
     response = attest(client, "promise")
