@@ -327,3 +327,48 @@ def test_a_count_of_one_reads_in_the_singular(app, client, factory, content, lan
     assert flashed in page(response).get_text(" ", strip=True)
     for address in (inquiries, "/adoption/divisions/CXD"):
         assert one in page(client.get(address)).get_text(" ", strip=True), address
+
+
+FRENCH_PUNCTUATION = re.compile(r"(?:[^\u202f\d/][:;!?](?=\s|$)|«[^\u202f]|[^\u202f]»)")
+
+
+def test_french_messages_follow_french_typography():
+    """A narrow no-break space (U+202F) before : ; ! ? and inside « guillemets », in every French message."""
+    catalog = read_po((Path(BASE_DIR) / "translations/fr/LC_MESSAGES/messages.po").open("rb"))
+    wrong = [text for message in catalog if message.id
+             for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+             if FRENCH_PUNCTUATION.search(text)]
+    assert wrong == []
+
+
+def french_texts(node):
+    """Every French string of a content definition (a dict with "fr" keys, at any depth)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "fr" and isinstance(value, str):
+                yield BeautifulSoup(value, "html.parser").get_text(" ")
+            else:
+                yield from french_texts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from french_texts(value)
+
+
+def test_french_interface_content_follows_french_typography(app):
+    """The help page, the privacy notice, the accessibility statement, the award programmes and the adoption
+    indicators, which the interface shows as its own text."""
+    from portal.adoption.source import load_indicators
+    from portal.recognition.source import load_programmes
+
+    content_dir = app.config["CONTENT_DIR"]
+    texts = []
+    for slug in INFORMATION_PAGES:
+        shown = load_information_page(content_dir, slug, "fr")
+        texts += [shown.title, shown.summary, BeautifulSoup(shown.body_html, "html.parser").get_text(" ")]
+    texts += french_texts(load_indicators(content_dir).definition)
+    for programme in load_programmes(content_dir):
+        texts += french_texts(programme.definition)
+    assert len(texts) > 50
+    wrong = [match.string[max(0, match.start() - 30):match.end() + 10]
+             for text in texts for match in FRENCH_PUNCTUATION.finditer(text)]
+    assert wrong == []
