@@ -203,7 +203,7 @@ def test_the_second_of_two_people_editing_sees_both_versions_and_loses_nothing(a
     shown = page(response)
     assert shown.title.get_text().startswith("Error:")
     summary = shown.select_one(".error-summary")
-    assert "Someone else saved this report" in summary.get_text(" ", strip=True)
+    assert "This report was saved while you were editing it" in summary.get_text(" ", strip=True)
     assert summary.find("a")["href"] == "#compare-title"
     assert compared(response) == {"Staff briefings on the Service Promise": ["1 (target 3)", "5 (target 3)"],
                                   "Divisional website updated with the Service Promise": [
