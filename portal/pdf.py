@@ -1,10 +1,13 @@
 """The one place that renders PDF. The renderer may not read local files or reach the network."""
+import hashlib
 from functools import cache
 from pathlib import Path
 
 from flask import Response, current_app
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
+
+from .kept import KeptByKey
 
 STYLESHEET = Path(__file__).parent / "static" / "css" / "pdf.css"
 
@@ -52,3 +55,13 @@ def pdf_file_response(pdf: bytes, filename: str) -> Response:
 
 def pdf_response(html: str, filename: str) -> Response:
     return pdf_file_response(render_pdf(html), filename)
+
+
+_KEPT = KeptByKey(32)
+
+
+def kept_pdf_response(html: str, filename: str) -> Response:
+    """As pdf_response, for a report that many readers download unchanged: the PDF is kept per process under a
+    digest of its HTML, which holds everything it shows, so the same figures are rendered once."""
+    digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
+    return pdf_file_response(_KEPT.get(digest, lambda: render_pdf(html)), filename)

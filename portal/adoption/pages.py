@@ -44,7 +44,7 @@ def _trend(periods, grid: dict[tuple[int, int], ReportCell], division_id: int, a
                           for period in periods] for area in areas}
 
 
-PAPER_BARS = 10
+PAPER_BARS = 8
 
 
 def _drawn(draw, paper: bool) -> Markup:
@@ -97,7 +97,7 @@ def dashboard_parts(sources: DashboardSources, paper: bool = False) -> Markup:
     of quarter) or for paper."""
 
     def drawn() -> dict:
-        board = dashboard(sources)
+        board = dashboard(sources, reader_language())
         return {"board": board, "draw": lambda: _dashboard_charts(board, paper), "language": reader_language(),
                 "channels": CHANNELS, "channel_title": channel_title, "total": total, "phases": list(Phase),
                 "statuses": list(PhaseStatus), "state_columns": _state_columns(), "paper": paper}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer, lazyload, undefer
 
 from ..auth.models import Division, User, UserRole
 from ..auth.queries import DivisionName, division_names
+from ..collation import sort_key
 from ..collation import by_name
 from ..extensions import db
 from ..indicators import percentage
@@ -325,8 +326,7 @@ class Dashboard:
         rank = {None: -1, Phase.CRAWL: 0, Phase.WALK: 1, Phase.RUN: 2}
         started = [row for row in self.rows if row.phase is not None or row.latest is not None]
         return sorted(started, key=lambda row: (rank[row.phase], row.latest.overall if row.latest and
-                                                row.latest.overall is not None else -1,
-                                                row.division.name_en))[:FURTHEST_BEHIND]
+                                                row.latest.overall is not None else -1))[:FURTHEST_BEHIND]
 
     def not_started(self) -> list[DivisionRow]:
         """The divisions with no phase set and no report handed in."""
@@ -465,9 +465,10 @@ def dashboard_sources(today: date | None = None) -> DashboardSources:
                             tuple(db.session.execute(_ALL_CHANGES).one()))
 
 
-def dashboard(sources: DashboardSources | None = None) -> Dashboard:
-    """The dashboard from its sources; the report grid and the chosen quarter's compliance are read again only
-    when a report or figure changed (six statements, or ten)."""
+def dashboard(sources: DashboardSources | None = None, language: str = "en") -> Dashboard:
+    """The dashboard from its sources, its divisions in the order of their names in `language`; the report grid
+    and the chosen quarter's compliance are read again only when a report or figure changed (six statements, or
+    ten)."""
     sources = sources or dashboard_sources()
     choices, current = periods_by_ids(sources.period_ids), sources.phases
     by_id = {period.id: period for period in choices}
@@ -482,7 +483,8 @@ def dashboard(sources: DashboardSources | None = None) -> Dashboard:
                     current[division.id].status if division.id in current else None,
                     _latest_handed_in(grid, division.id, ordered),
                     total(compliance[division.id]).rate if division.id in compliance else None)
-        for division in sources.divisions), grid, compliance, by_id.get(compliance_id), sources.changes, listed,
+        for division in sorted(sources.divisions, key=lambda division: sort_key(division.name(language)))),
+        grid, compliance, by_id.get(compliance_id), sources.changes, listed,
         tuple(choices))
 
 

@@ -14,7 +14,7 @@ from ..forms import render_form
 from ..fragments import render_part, render_part_made
 from ..numbers import number_or_none
 from ..pagination import requested_page
-from ..pdf import pdf_response
+from ..pdf import kept_pdf_response
 from ..security import accepts_upload, found_and_allowed, requires
 from . import exports, operations, queries
 from .forms import InquiryLogForm, PeriodForm, PhaseForm, ReviewForm, counts_form, initial_data
@@ -337,9 +337,9 @@ def network():
 @bp.route("/adoption/export.csv")
 @requires("adoption.report_all")
 def export_city():
-    sources = queries.dashboard_sources()
-    return exports.city_csv(queries.dashboard(sources.choose(sources.period_ids[0] if sources.period_ids else None)),
-                            reader_language())
+    sources, language = queries.dashboard_sources(), reader_language()
+    return exports.city_csv(queries.dashboard(sources.choose(sources.period_ids[0] if sources.period_ids else None),
+                                              language), language)
 
 
 @bp.route("/adoption/divisions/<code>/export.csv")
@@ -355,7 +355,7 @@ def pdf_city():
     sources, language = _chosen_sources(), reader_language()
     html = render_template("adoption/city_pdf.html", has_periods=bool(sources.period_ids),
                            parts=dashboard_parts(sources, paper=True), language=language, today=date.today())
-    return pdf_response(html, f"service-promise-adoption-{date.today().isoformat()}-{language}.pdf")
+    return kept_pdf_response(html, f"service-promise-adoption-{date.today().isoformat()}-{language}.pdf")
 
 
 @bp.route("/adoption/divisions/<code>/pdf")
@@ -365,4 +365,5 @@ def pdf_division(code: str):
     html = render_template("adoption/division_pdf.html", division=found, phase=queries.phase_of(found.id),
                            history=queries.phase_history(found), parts=division_parts(found, paper=True),
                            language=language, today=date.today())
-    return pdf_response(html, f"service-promise-adoption-{found.code}-{date.today().isoformat()}-{language}.pdf")
+    return kept_pdf_response(html,
+                             f"service-promise-adoption-{found.code}-{date.today().isoformat()}-{language}.pdf")

@@ -359,6 +359,7 @@ def test_the_city_pdf_is_laid_out_for_paper(app, client, city, factory, monkeypa
     with what follows them, header cells with their scope, no table that is only a caption, and one line for the
     divisions without figures."""
     import portal.adoption.views as views
+    from portal.adoption.pages import PAPER_BARS
 
     _lead, _other, steward, ids = city
     due, _in_progress = quarters(app, steward.id, ids["period"])
@@ -366,8 +367,8 @@ def test_the_city_pdf_is_laid_out_for_paper(app, client, city, factory, monkeypa
     hand_in(app, due, ("PE", "TS", "SPEC"), factory)
     sign_in(client, steward)
     rendered = []
-    drawn = views.pdf_response
-    monkeypatch.setattr(views, "pdf_response", lambda html, name: rendered.append(html) or drawn(html, name))
+    drawn = views.kept_pdf_response
+    monkeypatch.setattr(views, "kept_pdf_response", lambda html, name: rendered.append(html) or drawn(html, name))
     for language in ("en", "fr"):
         post_form(client, "/language", {"language": language, "next": "/adoption/"}, token_from="/adoption/")
         response = client.get("/adoption/pdf")
@@ -400,4 +401,39 @@ def test_the_city_pdf_is_laid_out_for_paper(app, client, city, factory, monkeypa
             flow = [box.element_tag for box in found if box.element_tag in ("h1", "h2", "caption", "p", "figure",
                                                                              "table", "tr")]
             assert flow and flow[-1] not in ("h1", "h2", "caption") and flow[-2:] != ["h2", "p"], (number, flow[-3:])
-        assert charts == 2 + 4
+        assert charts == 2 + -(-36 // PAPER_BARS)
+
+
+def test_a_pdf_is_rendered_once_for_the_same_figures_and_again_when_they_change(app, client, city, factory,
+                                                                               monkeypatch):
+    import portal.pdf
+
+    _lead, _other, steward, ids = city
+    due, _in_progress = quarters(app, steward.id, ids["period"])
+    hand_in(app, due, ("PE",), factory)
+    sign_in(client, steward)
+    rendered = []
+    render = portal.pdf.render_pdf
+    monkeypatch.setattr(portal.pdf, "render_pdf", lambda html: rendered.append(html) or render(html))
+    first, again = (client.get("/adoption/pdf").data for _time in range(2))
+    division = [client.get(f"/adoption/divisions/{ids['division']}/pdf").data for _time in range(2)]
+    assert first == again and division[0] == division[1] and len(rendered) == 2
+    hand_in(app, due, ("TS",), factory)
+    changed = client.get("/adoption/pdf").data
+    assert len(rendered) == 3 and changed != first
+    assert "2 of 5 divisions have handed in" in rendered[-1] and "1 of 4 divisions has handed in" in rendered[0]
+
+
+def test_divisions_are_listed_in_the_order_of_their_names_in_the_readers_language(app, client, city, factory):
+    from portal.collation import sort_key
+
+    _lead, _other, steward, ids = city
+    due, _in_progress = quarters(app, steward.id, ids["period"])
+    whole_city(app, factory, due, with_figures=40)
+    sign_in(client, steward)
+    for language in ("en", "fr"):
+        post_form(client, "/language", {"language": language, "next": "/adoption/"}, token_from="/adoption/")
+        soup = page(client.get("/adoption/"))
+        for title in ("divisions-title", "compliance-title"):
+            names = [row.th.get_text(strip=True) for row in soup.find(id=title).find_next("table").tbody("tr")]
+            assert len(names) == 40 and names == sorted(names, key=sort_key), (language, title)
