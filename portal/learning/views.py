@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from ..auth.queries import division_names, visible_division, visible_division_name
 from ..clock import explain_acknowledgement
+from ..collation import sort_key
 from ..csv_export import csv_response
 from ..database import write_after_reading
 from ..extensions import LIMITED_READS, db, limiter
@@ -297,7 +298,8 @@ def division_report_csv(code: str):
 @bp.route("/learning/analysis/")
 @requires("learning.analysis")
 def analysis():
-    modules, divisions, language = queries.current_modules(), division_names(), reader_language()
+    modules, language = queries.current_modules(), reader_language()
+    divisions = sorted(division_names(), key=lambda division: sort_key(division.name(language)))
     key = (reports.question_tallies_mark(), tuple(module.id for module in modules.values()), tuple(divisions))
     tables = render_part_made("learning/_heat_map.html", key, lambda: {
         "heat_map": reports.commitment_heat_map(modules, divisions), "language": language,

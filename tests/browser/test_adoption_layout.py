@@ -1,7 +1,9 @@
 """The steward's dashboard and the learning heat map as a reader sees them: at 1280 px and on a 390 px phone, in
-English and French, nothing a reader needs is hidden and no chart text is smaller than 12 px."""
+English and French, nothing a reader needs is hidden, no chart text is smaller than 12 px, and divisions come in the
+order of their names in the reader's language."""
 import pytest
 
+from portal.collation import sort_key
 from tests.adoption.test_dashboard import hand_in, quarters, whole_city
 from tests.browser.conftest import sign_in_browser
 from tests.conftest import adoption_ids, take_quiz
@@ -66,6 +68,8 @@ def test_the_heat_map_fits_at_1280_px_and_scrolls_in_its_own_region_on_a_phone(
     assert headings.count() == 11
     region = ".table-region:has(table.heat-map)"
     assert page.evaluate(SCROLLS, region) <= 0
+    divisions = page.locator("table.heat-map tbody th").all_inner_texts()
+    assert len(divisions) == 40 and divisions == sorted(divisions, key=sort_key)
     names = page.locator("table.heat-map thead th .visually-hidden").all_inner_texts()
     assert names[0].startswith("Commitment 1: " if language == "en" else "Engagement 1\u202f: ")
     assert page.evaluate(SCROLLS, ".table-region:has(table.tag-totals)") <= 0
