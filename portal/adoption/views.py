@@ -53,8 +53,8 @@ def _chosen_sources():
     sources, chosen = queries.dashboard_sources(), _chosen_arg()
     if chosen is None:
         return sources
-    period_id = next((period_id for period_id in sources.period_ids if str(period_id) == chosen), None)
-    if period_id is None:
+    period_id = number_or_none(chosen)
+    if period_id not in sources.period_ids:
         abort(make_response(render_template("errors/error.html", code=400, message=_(
             "There is no reporting period with that number. Choose a quarter from the list on the dashboard.")), 400))
     return sources.choose(period_id)
