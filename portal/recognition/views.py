@@ -225,16 +225,25 @@ def _posted_search() -> str:
     return (request.form.get("q") or "").strip()[:LONGEST_SEARCH]
 
 
-@bp.route("/recognition/nominations/<int:nomination_id>", methods=["POST"])
-@requires("recognition.nominate")
-def save(nomination_id: int):
+def _draft_sent(nomination_id: int):
+    """The nomination whose draft form was sent, whether the reader declared a conflict on it, the form, today, and
+    the answer to give instead when the draft may not be changed or the form has errors (None when it may go on)."""
     found, declared = _nomination(nomination_id)
     today = date.today()
     if not found.can_edit(current_user, today):
-        return _refused(nomination_id, Refused(str(NOT_EDITABLE)))
+        return found, declared, None, today, _refused(nomination_id, Refused(str(NOT_EDITABLE)))
     form = _nomination_form(found, reader_language())
     if not form.validate_on_submit():
-        return _nomination_page(found, declared, form=form, text=_posted_search())
+        return found, declared, form, today, _nomination_page(found, declared, form=form, text=_posted_search())
+    return found, declared, form, today, None
+
+
+@bp.route("/recognition/nominations/<int:nomination_id>", methods=["POST"])
+@requires("recognition.nominate")
+def save(nomination_id: int):
+    found, declared, form, today, answer = _draft_sent(nomination_id)
+    if answer is not None:
+        return answer
     try:
         operations.save_draft(found, form.category.data or None, (form.team_name.data or "").strip(),
                               form.citation.data, form.revision.data, today)
@@ -258,13 +267,9 @@ def save(nomination_id: int):
 @requires("recognition.nominate")
 def add_nominee(nomination_id: int):
     """Adds the person chosen in the search results, saving the draft sent with them."""
-    found, declared = _nomination(nomination_id)
-    today = date.today()
-    if not found.can_edit(current_user, today):
-        return _refused(nomination_id, Refused(str(NOT_EDITABLE)))
-    form = _nomination_form(found, reader_language())
-    if not form.validate_on_submit():
-        return _nomination_page(found, declared, form=form, text=_posted_search())
+    found, declared, form, today, answer = _draft_sent(nomination_id)
+    if answer is not None:
+        return answer
     if form.person.data is None:
         return _refused(nomination_id, Refused(_("Choose the person to add from the search results.")))
     person = db.session.get(User, form.person.data)
