@@ -7,7 +7,7 @@ in progress, a report's fields) never push out a report's tables. Nothing person
 form's token, goes in a part."""
 from collections.abc import Callable
 
-from flask import render_template
+from flask import g, has_request_context, render_template
 from markupsafe import Markup
 
 from .formatting import reader_language
@@ -24,5 +24,8 @@ def render_part(template: str, key: tuple, **context) -> Markup:
 
 def render_part_made(template: str, key: tuple, make_context: Callable[[], dict]) -> Markup:
     """As render_part, for a part whose context is worth making only when no copy is kept."""
+    if has_request_context() and g.get("typed") is not None:
+        # What a person typed into a form that was refused goes back into the page's form: never into a kept part.
+        return Markup(render_template(template, **make_context()))
     store = _stores.get(template) or _stores.setdefault(template, KeptByKey(LIMIT_PER_TEMPLATE))
     return store.get((reader_language(), key), lambda: Markup(render_template(template, **make_context())))

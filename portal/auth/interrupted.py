@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField
@@ -104,7 +105,7 @@ def keep_typed(page: str, after_sign_in: bool = False) -> bool:
         return False
     if not fields:
         return True
-    session[TYPED] = {"page": page, "fields": fields, "after_sign_in": after_sign_in}
+    session[TYPED] = {"page": page, "fields": fields, "after_sign_in": after_sign_in, "account": _account_typing()}
     serializer = current_app.session_interface.get_signing_serializer(current_app)
     if serializer is None or len(serializer.dumps(dict(session))) > LARGEST_COOKIE:
         session.pop(TYPED)
@@ -158,9 +159,28 @@ def keep_across_sign_in() -> dict | None:
     return session.get(TYPED)
 
 
-def restore_after_sign_in(typed: dict | None) -> None:
-    if typed:
+def restore_after_sign_in(typed: dict | None, account_id: int) -> None:
+    """Gives back what was typed only to the account that typed it: on a shared computer, the next person to sign
+    in never sees what the last one left unsent."""
+    if isinstance(typed, dict) and typed.get("account") == account_id:
         session[TYPED] = typed
+
+
+def _account_typing() -> int | None:
+    """The account whose session sent the form: the one signed in, or the one the session cookie named until it
+    ended (its signature checked, its age not, since an ended session is the reason for asking)."""
+    if current_user.is_authenticated:
+        return current_user.id
+    serializer = current_app.session_interface.get_signing_serializer(current_app)
+    value = request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session"))
+    if serializer is None or not value:
+        return None
+    try:
+        named = str(serializer.loads(value).get("_user_id") or "")
+    except (BadSignature, AttributeError):
+        return None
+    user_id = named.partition(":")[0]
+    return int(user_id) if user_id.isascii() and user_id.isdigit() and len(user_id) < 12 else None
 
 
 def _password_field_names() -> set[str]:

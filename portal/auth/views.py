@@ -34,7 +34,7 @@ def _start_session(user) -> None:
     if chosen_language:
         operations.set_language(user, chosen_language)
     login_user(user)
-    interrupted.restore_after_sign_in(typed)
+    interrupted.restore_after_sign_in(typed, user.id)
     g.pop("csrf_token", None)
     generate_csrf()
 

@@ -102,3 +102,30 @@ def test_one_divisions_lead_is_never_given_another_divisions_links(app, client, 
                 stranger = theirs if code == mine else mine
                 assert not [link for link in found if f"/{stranger}" in link], (code, pages[code][number], found)
                 assert f"/adoption/divisions/{code}" in found
+
+
+def briefings_shown(client, path: str) -> str:
+    return page(client.get(path)).find("input", attrs={"name": "value-staff-briefings-held"}).get("value", "")
+
+
+def test_what_a_lead_typed_into_an_expired_form_goes_back_to_them_alone(app, client, city, factory, monkeypatch):
+    """The report's fields are a kept part; what one lead typed and never saved must not become it."""
+    lead, other, _steward, ids = city
+    colleague = factory.user(roles=("staff", "lead"), division="CXD", name="Cole Colead")
+    path = form_path(ids)
+    sign_in(client, lead)
+    revision = page(client.get(path)).find("input", attrs={"name": "revision"})["value"]
+    token = page(client.get(path)).find("input", attrs={"name": "csrf_token"})["value"]
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", -1)
+    refused = client.post(path, data={"csrf_token": token, "revision": revision, "action": "save",
+                                      "value-staff-briefings-held": "77"},
+                          headers={"Origin": "http://localhost", "Referer": f"http://localhost{path}"})
+    monkeypatch.undo()
+    assert refused.status_code == 303
+    assert briefings_shown(client, path) == "77"
+    colleague_client, other_client = app.test_client(), app.test_client()
+    sign_in(colleague_client, colleague)
+    sign_in(other_client, other)
+    assert briefings_shown(colleague_client, path) == ""
+    assert briefings_shown(other_client, form_path(ids, "PFR")) == ""
+    assert briefings_shown(client, path) == ""

@@ -1,5 +1,7 @@
 """A form sent after the session ended or the form expired: the person goes back to the page (signing in first when
 the session had ended) with what they typed, never a password; a form from elsewhere still gets the plain 400."""
+from datetime import timedelta
+
 import pytest
 from flask import render_template_string
 from flask_wtf import FlaskForm
@@ -66,11 +68,19 @@ def session_text(app, client) -> str:
     return repr(serializer.loads(client.get_cookie("portal_session").value))
 
 
-def test_a_signed_out_form_goes_to_sign_in_and_back_with_what_was_typed(notes_app, factory):
+def end_sessions_by_age(app, monkeypatch) -> None:
+    """Every session is now older than the sessions' lifetime."""
+    monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(seconds=-1))
+
+
+def test_a_signed_out_form_goes_to_sign_in_and_back_with_what_was_typed(notes_app, factory, monkeypatch):
     user = factory.user()
     client = notes_app.test_client()
-    response = client.post("/notes", data={"csrf_token": "from a session that has ended", **NOTE},
-                           headers=FROM_THE_PAGE)
+    sign_in(client, user)
+    token = csrf_token(client, "/notes")
+    end_sessions_by_age(notes_app, monkeypatch)
+    response = client.post("/notes", data={"csrf_token": token, **NOTE}, headers=FROM_THE_PAGE)
+    monkeypatch.undo()
     assert response.status_code == 303
     assert response.headers["Location"] == "/login?next=/notes?draft%3D1"
     assert "my secret phrase" not in session_text(notes_app, client)
@@ -83,6 +93,31 @@ def test_a_signed_out_form_goes_to_sign_in_and_back_with_what_was_typed(notes_ap
     assert shown(back) == {**NOTE, "signature": ""}
     assert messages(back) == [BACK_AFTER_SIGN_IN]
     assert notes_app.saved == []
+    assert shown(client.get("/notes?draft=1")) == {"title": "", "note": "", "signature": ""}
+
+
+def test_what_one_person_typed_is_never_given_to_another_who_signs_in_after_them(notes_app, factory, monkeypatch):
+    """On a shared computer: the session ended with a form unsent, and someone else signs in on the same browser."""
+    typist, next_person = factory.user(), factory.user()
+    client = notes_app.test_client()
+    sign_in(client, typist)
+    token = csrf_token(client, "/notes")
+    end_sessions_by_age(notes_app, monkeypatch)
+    response = client.post("/notes", data={"csrf_token": token, **NOTE}, headers=FROM_THE_PAGE)
+    monkeypatch.undo()
+    assert response.headers["Location"] == "/login?next=/notes?draft%3D1"
+    post_form(client, "/login", {"email": next_person.email, "password": next_person.password,
+                                 "next": "/notes?draft=1"})
+    back = client.get("/notes?draft=1")
+    assert shown(back) == {"title": "", "note": "", "signature": ""} and BACK_AFTER_SIGN_IN not in messages(back)
+    assert "Counter hours" not in session_text(notes_app, client)
+
+
+def test_a_form_sent_with_no_session_at_all_keeps_nothing_across_sign_in(notes_app, factory):
+    user = factory.user()
+    client = notes_app.test_client()
+    client.post("/notes", data={"csrf_token": "from nowhere", **NOTE}, headers=FROM_THE_PAGE)
+    sign_in(client, user)
     assert shown(client.get("/notes?draft=1")) == {"title": "", "note": "", "signature": ""}
 
 
