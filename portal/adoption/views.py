@@ -21,7 +21,7 @@ from .forms import InquiryLogForm, PeriodForm, PhaseForm, ReviewForm, counts_for
 from .forms import report_form as build_report_form
 from .inquiry_log import CHANNELS, MAX_BYTES, LogRefused, check_upload, figures_from_counts, read_inquiry_log
 from .models import Phase, PhaseStatus, ReportRevision
-from .operations import Refused, Stale
+from .operations import CHANGED_MEANWHILE, Refused, Stale
 from .pages import adoption_navigation, dashboard_parts, division_parts, indicators_of
 from .titles import channel_title
 
@@ -175,6 +175,9 @@ def _conflict_page(period, division, form):
     """The form as it was sent, beside the report as someone else has just saved it; the form is put on that
     revision, so that saving it again keeps what it holds then."""
     report = queries.report_for(period.id, division.id)
+    if report is None:  # a revision was sent for a report that does not exist: there is nothing to compare it with
+        form.form_errors.append(str(CHANGED_MEANWHILE))
+        return _report_page(period, division, None, form=form)
     if report.can_edit(current_user):
         form.rebase(report.revision)
     conflict = Conflict(form.answers(), queries.revisions(report)[-1], form.differing(report.answers))
@@ -337,9 +340,8 @@ def network():
 @bp.route("/adoption/export.csv")
 @requires("adoption.report_all")
 def export_city():
-    sources, language = queries.dashboard_sources(), reader_language()
-    return exports.city_csv(queries.dashboard(sources.choose(sources.period_ids[0] if sources.period_ids else None),
-                                              language), language)
+    language = reader_language()
+    return exports.city_csv(queries.dashboard(_chosen_sources(), language), language)
 
 
 @bp.route("/adoption/divisions/<code>/export.csv")

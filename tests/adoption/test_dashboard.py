@@ -1,4 +1,5 @@
 """Phases, the dashboard, its exports and reminders, as stewards and leads see them."""
+import csv
 import io
 from datetime import date, timedelta
 
@@ -216,9 +217,16 @@ def test_a_quarter_is_chosen_with_a_form_that_needs_no_script_and_a_bad_choice_i
     assert chosen_quarter(soup).startswith(current_name)
     assert "1 of 3 divisions has handed in its report" in soup.find(class_="quarter-shown").get_text(" ", strip=True)
     assert soup.find("a", string="Download as PDF")["href"] == f"/adoption/pdf?period={in_progress}"
+    assert soup.find("a", string="Download as CSV")["href"] == f"/adoption/export.csv?period={in_progress}"
     assert client.get(f"/adoption/pdf?period={due}").status_code == 200
+    with app.test_request_context():
+        due_name = db.session.get(ReportingPeriod, due).name
+    quarters_in_csv = {row[4] for row in csv.reader(io.StringIO(client.get("/adoption/export.csv").text))}
+    assert due_name in quarters_in_csv and current_name not in quarters_in_csv
+    chosen_csv = client.get(f"/adoption/export.csv?period={in_progress}").text
+    assert current_name in {row[4] for row in csv.reader(io.StringIO(chosen_csv))}
     for bad in ("abc", "99999", "-1", f"{due}.0", f" {due}", "\u0663", "1" * 400, f"{due}&period=x"):
-        for path in ("/adoption/", "/adoption/pdf"):
+        for path in ("/adoption/", "/adoption/pdf", "/adoption/export.csv"):
             response = client.get(path, query_string={"period": bad})
             assert response.status_code == 400, (path, bad)
             assert "There is no reporting period with that number" in page(response).h1.get_text()

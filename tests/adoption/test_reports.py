@@ -632,3 +632,19 @@ def test_area_scores_of_a_known_report_are_the_share_of_targets_met(app, client,
     row = next(row for row in trend.tbody("tr") if row.th.get_text(strip=True) == quarter.th.get_text(strip=True))
     assert [cell.get_text(strip=True).replace("\u00a0", " ") for cell in row("td")] == ["50 %", "75 %", "50 %",
                                                                                        "33.3 %"]
+
+
+def test_a_revision_sent_for_a_report_that_does_not_exist_is_refused_with_a_message(app, client, city, factory):
+    """A made-up revision for a division with no report yet: the portal's message, nothing written, never a 5xx."""
+    from portal.adoption.models import QuarterlyReport
+
+    _lead, _other, _steward, ids = city
+    newcomer = factory.user(roles=("staff", "lead"), division="PE", name="Nia Newlead")
+    sign_in(client, newcomer)
+    path = form_path(ids, "PE")
+    response = post_form(client, path, {"revision": "7", "action": "save", "value-staff-briefings-held": "2"},
+                         token_from=path)
+    assert response.status_code == 422
+    assert any("Someone else changed this report" in message for message in messages(response))
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(QuarterlyReport.id))) == 2
