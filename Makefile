@@ -57,7 +57,7 @@ demo: content
 	PORTAL_ENV=development $(FLASK) demo load
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract --ignore-dirs ".* __pycache__" --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract --ignore-dirs ".* __pycache__" --no-location --sort-output -F babel.cfg -k _l -k lazy_ngettext:1,2 -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
 clean:

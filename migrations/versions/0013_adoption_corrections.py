@@ -2,7 +2,8 @@
 
 A report returned for changes and handed in again had its hand-in day replaced by the later one, so it could look
 late though it was first handed in on time. Each such report gets back the day of its first hand-in, as its
-revisions keep it (in the portal's time zone). Nothing in the schema changes.
+revisions keep it (in the portal's time zone). Only reports handed in more than once change. Nothing in the schema
+changes.
 
 Downgrade: nothing to undo. The earlier code reads the same column, and the later days were never kept apart.
 
@@ -36,7 +37,8 @@ def upgrade():
         sa.select(REPORTS.c.id, REPORTS.c.submitted_on, sa.func.min(REVISIONS.c.created_at))
         .join(REVISIONS, REVISIONS.c.report_id == REPORTS.c.id)
         .where(REVISIONS.c.state == "submitted", REPORTS.c.submitted_on.is_not(None))
-        .group_by(REPORTS.c.id, REPORTS.c.submitted_on)).all()
+        .group_by(REPORTS.c.id, REPORTS.c.submitted_on)
+        .having(sa.func.count() > 1)).all()  # handed in again: a report handed in once keeps its day as it is
     for report_id, handed_in_on, first in first_hand_ins:
         if _day(first) < handed_in_on:
             connection.execute(sa.update(REPORTS).where(REPORTS.c.id == report_id).values(submitted_on=_day(first)))

@@ -513,7 +513,7 @@ def late_count(client) -> int:
 
 def test_the_upgrade_gives_a_report_handed_in_again_its_first_day_back(app, city):
     """Migration 0013 sets the day a returned report was first handed in back from its revisions (in Toronto
-    time), and leaves a report handed in once as it is."""
+    time), and leaves a report handed in once as it is, even where its day in Toronto differs from the day stored."""
     from datetime import datetime
 
     from flask_migrate import downgrade, upgrade
@@ -528,7 +528,7 @@ def test_the_upgrade_gives_a_report_handed_in_again_its_first_day_back(app, city
         for found, steps in ((report, [("submitted", datetime(2026, 7, 31, 3, 30)),
                                        ("returned", datetime(2026, 8, 2, 14, 0)),
                                        ("submitted", datetime(2026, 8, 6, 14, 0))]),
-                             (other, [("submitted", datetime(2026, 8, 3, 14, 0))])):
+                             (other, [("submitted", datetime(2026, 8, 4, 1, 30))])):  # 21:30 the 3rd, Toronto
             for number, (state, moment) in enumerate(steps, start=len(found.revisions) + 1):
                 db.session.add(ReportRevision(report_id=found.id, number=number, state=ReportState(state),
                                               answers={}, computed={}, created_at=moment))
@@ -538,7 +538,7 @@ def test_the_upgrade_gives_a_report_handed_in_again_its_first_day_back(app, city
         upgrade(directory=migrations)
         db.session.expire_all()
         assert db.session.get(QuarterlyReport, ids["report"]).submitted_on == date(2026, 7, 30)
-        assert db.session.get(QuarterlyReport, ids["other_report"]).submitted_on == date(2026, 8, 3)
+        assert db.session.get(QuarterlyReport, ids["other_report"]).submitted_on == date(2026, 8, 4)
 
 
 def review_revision(client, ids) -> str:
