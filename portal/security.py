@@ -116,12 +116,13 @@ def shared_cache(max_age: int) -> Callable:
     return decorate
 
 
-def found_and_allowed(obj: T | None, allowed: Callable[[T], bool]) -> T:
-    """Object access: 404 when it does not exist, 403 when the user may not see it."""
+def found_and_allowed(obj: T | None, allowed: Callable[[T], bool], *, hidden: bool = False) -> T:
+    """Object access: 404 when it does not exist, 403 when the user may not see it; for a `hidden` object, whose
+    very existence is confidential (a nomination), 404 in both cases, so no address tells that it exists."""
     if obj is None:
         abort(404)
     if not allowed(obj):
-        abort(403)
+        abort(404 if hidden else 403)
     return obj
 
 

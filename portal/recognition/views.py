@@ -84,16 +84,8 @@ def start(cycle_id: int):
     return redirect(url_for("recognition.nomination", nomination_id=nomination.id))
 
 
-def _confidential(found, allowed):
-    """A nomination the reader may act on. One they may not see answers exactly as one that does not exist, so no
-    address tells anyone that a nomination exists, or whom it names."""
-    if found is None or not allowed(found):
-        abort(404)
-    return found
-
-
 def _visible(found, declared: bool):
-    return _confidential(found, lambda nomination: nomination.can_view(current_user, declared))
+    return found_and_allowed(found, lambda nomination: nomination.can_view(current_user, declared), hidden=True)
 
 
 def _nomination(nomination_id: int):
@@ -412,7 +404,8 @@ def my_awards():
 @bp.route("/recognition/awards/<int:nomination_id>/consent", methods=["POST"])
 @requires("recognition.nominate")
 def consent(nomination_id: int):
-    found = _confidential(queries.nomination(nomination_id), lambda award: award.can_consent(current_user))
+    found = found_and_allowed(queries.nomination(nomination_id), lambda award: award.can_consent(current_user),
+                              hidden=True)
     form = ConsentForm()
     if not form.validate_on_submit():
         flash(_("Choose yes or no."), "error")
