@@ -1,7 +1,7 @@
 from datetime import MAXYEAR, MINYEAR, date, datetime
 from typing import NamedTuple
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
