@@ -2,18 +2,8 @@
 a change shows at once, and no reader is given what was drawn for another."""
 import re
 
-import pytest
-
-from tests.conftest import adoption_ids, page, post_form, sign_in
-from tests.adoption.test_reports import complete_answers, form_path, send
-
-
-@pytest.fixture
-def city(app, factory, content):
-    lead = factory.user(roles=("staff", "lead"), division="CXD", name="Lee Lead")
-    other = factory.user(roles=("staff", "lead"), division="PFR", name="Pat Parks")
-    steward = factory.user(roles=("staff", "steward"), division="CMO", name="Stella Steward")
-    return lead, other, steward, adoption_ids(app, lead.id, other.id, steward.id)
+from tests.conftest import page, post_form, sign_in
+from tests.adoption.test_reports import city, complete_answers, form_path, send  # noqa: F401  (city: a fixture)
 
 
 def dashboard_states(client) -> dict[str, str]:

@@ -68,19 +68,20 @@ def session_text(app, client) -> str:
     return repr(serializer.loads(client.get_cookie("portal_session").value))
 
 
-def end_sessions_by_age(app, monkeypatch) -> None:
-    """Every session is now older than the sessions' lifetime."""
+def sent_after_the_session_ended(app, client, user, monkeypatch):
+    """The note sent by `user` from the notes page after their session outlived its lifetime."""
+    sign_in(client, user)
+    token = csrf_token(client, "/notes")
     monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(seconds=-1))
+    response = client.post("/notes", data={"csrf_token": token, **NOTE}, headers=FROM_THE_PAGE)
+    monkeypatch.undo()
+    return response
 
 
 def test_a_signed_out_form_goes_to_sign_in_and_back_with_what_was_typed(notes_app, factory, monkeypatch):
     user = factory.user()
     client = notes_app.test_client()
-    sign_in(client, user)
-    token = csrf_token(client, "/notes")
-    end_sessions_by_age(notes_app, monkeypatch)
-    response = client.post("/notes", data={"csrf_token": token, **NOTE}, headers=FROM_THE_PAGE)
-    monkeypatch.undo()
+    response = sent_after_the_session_ended(notes_app, client, user, monkeypatch)
     assert response.status_code == 303
     assert response.headers["Location"] == "/login?next=/notes?draft%3D1"
     assert "my secret phrase" not in session_text(notes_app, client)
@@ -100,11 +101,7 @@ def test_what_one_person_typed_is_never_given_to_another_who_signs_in_after_them
     """On a shared computer: the session ended with a form unsent, and someone else signs in on the same browser."""
     typist, next_person = factory.user(), factory.user()
     client = notes_app.test_client()
-    sign_in(client, typist)
-    token = csrf_token(client, "/notes")
-    end_sessions_by_age(notes_app, monkeypatch)
-    response = client.post("/notes", data={"csrf_token": token, **NOTE}, headers=FROM_THE_PAGE)
-    monkeypatch.undo()
+    response = sent_after_the_session_ended(notes_app, client, typist, monkeypatch)
     assert response.headers["Location"] == "/login?next=/notes?draft%3D1"
     post_form(client, "/login", {"email": next_person.email, "password": next_person.password,
                                  "next": "/notes?draft=1"})
