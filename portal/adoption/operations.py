@@ -19,6 +19,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..formatting import long_date
 from ..indicators import Span, computed_values
+from ..refusals import Refused, Stale
 from . import scoring
 from .inquiry_log import Inquiry as LoggedInquiry
 from .inquiry_log import MonthlyFigure, monthly_figures
@@ -42,14 +43,6 @@ name_actions({
     "adoption.inquiries_counts": _l("Inquiry counts entered"),
     "adoption.reminders_send": _l("Report reminders sent"),
 })
-
-
-class Refused(Exception):
-    """The change is not allowed as asked; the message says why, in the reader's language."""
-
-
-class Stale(Refused):
-    """The report changed after the page asking for this change was read: someone else saved it first."""
 
 
 @dataclass(frozen=True)

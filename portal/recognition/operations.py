@@ -20,6 +20,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..formatting import long_date
 from ..security import Role
+from ..refusals import Refused, Stale
 from .citation import word_count
 from .models import (UNDER_REVIEW, CommitteeMember, Conflict, Cycle, Nomination, NominationState, Nominee, Programme,
                      Scope, Score)
@@ -47,14 +48,6 @@ name_actions({
     "recognition.nomination_decide": _l("Nomination decided"),
     "recognition.story_consent": _l("Consent to share a story"),
 })
-
-
-class Refused(Exception):
-    """The change is not allowed as asked; the message says why, in the reader's language."""
-
-
-class Stale(Refused):
-    """The change was asked from a page that someone else's change has since made out of date."""
 
 
 @dataclass(frozen=True)
