@@ -180,16 +180,22 @@ def compared(response) -> dict[str, list[str]]:
             for row in table.tbody("tr")}
 
 
-def test_the_second_of_two_people_editing_sees_both_versions_and_loses_nothing(app, client, city, factory):
-    """Two people (or two tabs) saving the same report: the second save is not written; the page shows what they
-    typed, still in the form, beside the report as it was saved meanwhile, and saving the form again keeps it."""
+def second_lead_on_the_form(app, client, city, factory):
+    """The lead signed in on `client`, and a second lead of the division who has the report form open: the ids,
+    the second lead's client, the form's address and the revision their page shows."""
     lead, _other, _steward, ids = city
     colleague = factory.user(roles=("staff", "lead"), division="CXD", name="Second Lead")
     sign_in(client, lead)
     second = app.test_client()
     sign_in(second, colleague)
     path = form_path(ids)
-    stale = page(second.get(path)).find("input", attrs={"name": "revision"})["value"]
+    return ids, second, path, page(second.get(path)).find("input", attrs={"name": "revision"})["value"]
+
+
+def test_the_second_of_two_people_editing_sees_both_versions_and_loses_nothing(app, client, city, factory):
+    """Two people (or two tabs) saving the same report: the second save is not written; the page shows what they
+    typed, still in the form, beside the report as it was saved meanwhile, and saving the form again keeps it."""
+    ids, second, path, stale = second_lead_on_the_form(app, client, city, factory)
     assert send(client, ids, **{"value-staff-briefings-held": "5", "value-learning-needs": "Scripts for calls.",
                                 "value-divisional-website-updated": "no"}).status_code == 302
     saved = report_row(app, ids["report"])
@@ -222,13 +228,7 @@ def test_the_second_of_two_people_editing_sees_both_versions_and_loses_nothing(a
 
 
 def test_a_report_handed_in_meanwhile_shows_what_was_typed_beside_it_and_is_not_changed(app, client, city, factory):
-    lead, _other, _steward, ids = city
-    colleague = factory.user(roles=("staff", "lead"), division="CXD", name="Second Lead")
-    sign_in(client, lead)
-    second = app.test_client()
-    sign_in(second, colleague)
-    path = form_path(ids)
-    stale = page(second.get(path)).find("input", attrs={"name": "revision"})["value"]
+    ids, second, path, stale = second_lead_on_the_form(app, client, city, factory)
     assert send(client, ids, action="submit", **complete_answers(app, ids)).status_code == 302
     handed_in = report_row(app, ids["report"])
     response = post_form(second, path, {"revision": stale, "action": "save", "value-staff-briefings-held": "12"},

@@ -235,9 +235,6 @@ def content_copy(app, tmp_path, monkeypatch):
 
 
 def test_a_programme_synced_again_shows_its_new_definition_at_once(app, committee, content_copy):
-    from portal.recognition.models import Programme
-    from portal.recognition.operations import CycleSettings, open_cycle, start_nomination
-
     rae = signed_in(app, committee.people.rae)
     before = page(rae.get("/recognition/showcase")).select_one("select#category").get_text()
     assert "Fairness, dignity and respect" in before
@@ -252,14 +249,7 @@ def test_a_programme_synced_again_shows_its_new_definition_at_once(app, committe
 
     today = date.today()
     with app.test_request_context():
-        from portal.auth.models import User
-
-        award = db.session.scalar(select(Programme).where(Programme.slug == "city-managers-award"))
-        nora, nico = (db.session.get(User, person.id) for person in (committee.people.nora, committee.people.nico))
-        cycle = open_cycle(award, CycleSettings("Autumn", today, today + timedelta(days=5),
-                                                frozenset({committee.people.rae.id}), committee.people.rae.id,
-                                                name_fr="Automne"), nora)
-        draft = start_nomination(cycle, nora, nico, today)
+        draft = nomination_in_a_new_cycle(committee, today)
         db.session.commit()
         draft_id = draft.id
     nominator = signed_in(app, committee.people.nora)
@@ -268,12 +258,23 @@ def test_a_programme_synced_again_shows_its_new_definition_at_once(app, committe
     assert "Fair, respectful and kind" in labels
 
 
-def test_a_programme_change_reaches_the_scoring_form_of_a_cycle_opened_after_it(app, committee, content_copy):
-    """The rubric's choices are kept as parts under the rubric itself: a new rubric draws new choices."""
+def nomination_in_a_new_cycle(committee, today):
+    """Nora's draft naming Nico in an Autumn cycle of the city-wide award opened today, reviewed by Rae alone."""
     from portal.auth.models import User
     from portal.recognition.models import Programme
-    from portal.recognition.operations import (CycleSettings, open_cycle, save_draft, start_nomination,
-                                               submit_nomination)
+    from portal.recognition.operations import CycleSettings, open_cycle, start_nomination
+
+    award = db.session.scalar(select(Programme).where(Programme.slug == "city-managers-award"))
+    nora, nico = (db.session.get(User, person.id) for person in (committee.people.nora, committee.people.nico))
+    cycle = open_cycle(award, CycleSettings("Autumn", today, today + timedelta(days=5),
+                                            frozenset({committee.people.rae.id}), committee.people.rae.id,
+                                            name_fr="Automne"), nora)
+    return start_nomination(cycle, nora, nico, today)
+
+
+def test_a_programme_change_reaches_the_scoring_form_of_a_cycle_opened_after_it(app, committee, content_copy):
+    """The rubric's choices are kept as parts under the rubric itself: a new rubric draws new choices."""
+    from portal.recognition.operations import save_draft, submit_nomination
 
     rae = signed_in(app, committee.people.rae)
     assert TITLES["impact"] in page(rae.get(f"/recognition/nominations/{committee.single}")).select_one(
@@ -285,12 +286,8 @@ def test_a_programme_change_reaches_the_scoring_form_of_a_cycle_opened_after_it(
     assert app.test_cli_runner().invoke(args=["content", "sync"]).exit_code == 0
     today = date.today()
     with app.test_request_context():
-        award = db.session.scalar(select(Programme).where(Programme.slug == "city-managers-award"))
-        nora, nico = (db.session.get(User, person.id) for person in (committee.people.nora, committee.people.nico))
-        cycle = open_cycle(award, CycleSettings("Autumn", today, today + timedelta(days=5),
-                                                frozenset({committee.people.rae.id}), committee.people.rae.id,
-                                                name_fr="Automne"), nora)
-        nomination = start_nomination(cycle, nora, nico, today)
+        nomination = nomination_in_a_new_cycle(committee, today)
+        cycle = nomination.cycle
         save_draft(nomination, "fair-and-respectful", None, "Answered the calls.", nomination.revision, today)
         submit_nomination(nomination, nomination.revision, today)
         cycle.opens_on, cycle.closes_on = today - timedelta(days=9), today - timedelta(days=1)
